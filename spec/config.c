@@ -35,11 +35,11 @@ static int parse_mount(struct spec_ctx *c, const char *key, yajl_val v, void *it
 	    (r = spec_get_string(c, v, "source", &m->source)) < 0 ||
 	    (r = spec_get_strv(c, v, "options", &m->options)) < 0 ||
 	    (r = spec_get_object_array(c, v, "uidMappings", sizeof(struct oci_id_mapping),
-				       spec_parse_id_mapping, (void **)&m->uid_mappings,
-				       &m->n_uid_mappings)) < 0 ||
+	                               spec_parse_id_mapping, (void **)&m->uid_mappings,
+	                               &m->n_uid_mappings)) < 0 ||
 	    (r = spec_get_object_array(c, v, "gidMappings", sizeof(struct oci_id_mapping),
-				       spec_parse_id_mapping, (void **)&m->gid_mappings,
-				       &m->n_gid_mappings)) < 0)
+	                               spec_parse_id_mapping, (void **)&m->gid_mappings,
+	                               &m->n_gid_mappings)) < 0)
 		return r;
 	return 0;
 }
@@ -61,11 +61,10 @@ static int parse_hook(struct spec_ctx *c, const char *key, yajl_val v, void *ite
 	return 0;
 }
 
-static int parse_hook_list(struct spec_ctx *c, yajl_val v, const char *key,
-			   struct oci_hook_list *l)
+static int parse_hook_list(struct spec_ctx *c, yajl_val v, const char *key, struct oci_hook_list *l)
 {
 	return spec_get_object_array(c, v, key, sizeof(struct oci_hook), parse_hook,
-				     (void **)&l->items, &l->len);
+	                             (void **)&l->items, &l->len);
 }
 
 static int parse_hooks(struct spec_ctx *c, yajl_val v, struct oci_hooks *h)
@@ -98,7 +97,7 @@ static int parse_config(struct spec_ctx *c, yajl_val v, struct oci_config *cfg)
 	    (r = spec_get_string(c, v, "ociVersion", &cfg->oci_version)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "root", parse_root, &cfg->root)) < 0 ||
 	    (r = spec_get_object_array(c, v, "mounts", sizeof(struct oci_mount), parse_mount,
-				       (void **)&cfg->mounts, &cfg->n_mounts)) < 0 ||
+	                               (void **)&cfg->mounts, &cfg->n_mounts)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "process", parse_process_section, cfg)) < 0 ||
 	    (r = spec_get_string(c, v, "hostname", &cfg->hostname)) < 0 ||
 	    (r = spec_get_string(c, v, "domainname", &cfg->domainname)) < 0 ||
@@ -160,7 +159,7 @@ static void oci_config_freep(struct oci_config **cfg)
 }
 
 int oci_config_parse(const char *json, size_t len, const char *name, struct oci_config **out,
-		     struct spec_error *err)
+                     struct spec_error *err)
 {
 	__attribute__((cleanup(oci_config_freep))) struct oci_config *cfg = NULL;
 	cleanup_yajl yajl_val tree = NULL;

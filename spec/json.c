@@ -159,7 +159,8 @@ yajl_val spec_field(yajl_val obj, const char *key)
 
 	if (!YAJL_IS_OBJECT(obj))
 		return NULL;
-	for (i = 0; i < obj->u.object.len; i++) {
+	/* the last of duplicated keys wins, as with Go's encoding/json */
+	for (i = obj->u.object.len; i-- > 0;) {
 		if (strcmp(obj->u.object.keys[i], key) == 0) {
 			yajl_val v = obj->u.object.values[i];
 			return YAJL_IS_NULL(v) ? NULL : v;
@@ -428,7 +429,7 @@ int spec_get_bool(struct spec_ctx *c, yajl_val obj, const char *key, bool *out, 
 }
 
 int spec_get_u64(struct spec_ctx *c, yajl_val obj, const char *key, uint64_t lo, uint64_t hi,
-		 uint64_t *out, bool *has)
+                 uint64_t *out, bool *has)
 {
 	int r = SPEC_FIELD(c, obj, key, spec_val_u64(c, v_, lo, hi, out));
 
@@ -438,7 +439,7 @@ int spec_get_u64(struct spec_ctx *c, yajl_val obj, const char *key, uint64_t lo,
 }
 
 int spec_get_i64(struct spec_ctx *c, yajl_val obj, const char *key, int64_t lo, int64_t hi,
-		 int64_t *out, bool *has)
+                 int64_t *out, bool *has)
 {
 	int r = SPEC_FIELD(c, obj, key, spec_val_i64(c, v_, lo, hi, out));
 
@@ -488,7 +489,7 @@ int spec_get_kv(struct spec_ctx *c, yajl_val obj, const char *key, struct oci_kv
 }
 
 int spec_get_name(struct spec_ctx *c, yajl_val obj, const char *key, const struct spec_name *table,
-		  int64_t *out, bool *has)
+                  int64_t *out, bool *has)
 {
 	int r = SPEC_FIELD(c, obj, key, spec_val_name(c, v_, table, out));
 
@@ -526,7 +527,7 @@ void spec_kv_clear(struct oci_kv_list *l)
 }
 
 int spec_get_object_array(struct spec_ctx *c, yajl_val obj, const char *key, size_t size,
-			  spec_item_fn fn, void **items, size_t *n)
+                          spec_item_fn fn, void **items, size_t *n)
 {
 	size_t i, mark, imark;
 	yajl_val arr;
@@ -556,7 +557,7 @@ int spec_get_object_array(struct spec_ctx *c, yajl_val obj, const char *key, siz
 }
 
 int spec_get_object_map(struct spec_ctx *c, yajl_val obj, const char *key, size_t size,
-			spec_item_fn fn, void **items, size_t *n)
+                        spec_item_fn fn, void **items, size_t *n)
 {
 	size_t i, mark, kmark;
 	yajl_val map;

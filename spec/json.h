@@ -59,7 +59,7 @@ void spec_path_pop(struct spec_ctx *c, size_t mark);
 int spec_fail(struct spec_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same for a field of the current object that is not pushed yet. */
 int spec_fail_at(struct spec_ctx *c, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* The member `key` of an object; NULL when absent or null. */
 yajl_val spec_field(yajl_val obj, const char *key);
@@ -84,16 +84,16 @@ int spec_get_array(struct spec_ctx *c, yajl_val obj, const char *key, yajl_val *
 int spec_get_string(struct spec_ctx *c, yajl_val obj, const char *key, char **out);
 int spec_get_bool(struct spec_ctx *c, yajl_val obj, const char *key, bool *out, bool *has);
 int spec_get_u64(struct spec_ctx *c, yajl_val obj, const char *key, uint64_t lo, uint64_t hi,
-		 uint64_t *out, bool *has);
+                 uint64_t *out, bool *has);
 int spec_get_i64(struct spec_ctx *c, yajl_val obj, const char *key, int64_t lo, int64_t hi,
-		 int64_t *out, bool *has);
+                 int64_t *out, bool *has);
 int spec_get_u32(struct spec_ctx *c, yajl_val obj, const char *key, uint32_t *out, bool *has);
 int spec_get_u16(struct spec_ctx *c, yajl_val obj, const char *key, uint16_t *out, bool *has);
 int spec_get_i32(struct spec_ctx *c, yajl_val obj, const char *key, int32_t *out, bool *has);
 int spec_get_strv(struct spec_ctx *c, yajl_val obj, const char *key, struct oci_strv *out);
 int spec_get_kv(struct spec_ctx *c, yajl_val obj, const char *key, struct oci_kv_list *out);
 int spec_get_name(struct spec_ctx *c, yajl_val obj, const char *key, const struct spec_name *table,
-		  int64_t *out, bool *has);
+                  int64_t *out, bool *has);
 int spec_get_abs_path(struct spec_ctx *c, yajl_val obj, const char *key, char **out);
 
 /* Parse obj[key], an array of objects (or with a map, an object of objects),
@@ -101,12 +101,12 @@ int spec_get_abs_path(struct spec_ctx *c, yajl_val obj, const char *key, char **
  * path pointing at it.  `key` passed to fn is the map key, NULL for arrays. */
 typedef int (*spec_item_fn)(struct spec_ctx *c, const char *key, yajl_val v, void *item);
 int spec_get_object_array(struct spec_ctx *c, yajl_val obj, const char *key, size_t size,
-			  spec_item_fn fn, void **items, size_t *n);
+                          spec_item_fn fn, void **items, size_t *n);
 int spec_get_object_map(struct spec_ctx *c, yajl_val obj, const char *key, size_t size,
-			spec_item_fn fn, void **items, size_t *n);
+                        spec_item_fn fn, void **items, size_t *n);
 
 /* Parse a sub-object `key` of v with fn, keeping the path right. */
-#define SPEC_PARSE_SUB(c, v, key, fn, out)                                                              \
+#define SPEC_PARSE_SUB(c, v, key, fn, out)                                                         \
 	({                                                                                         \
 		yajl_val sub_;                                                                     \
 		int r_ = spec_get_object((c), (v), (key), &sub_);                                  \

@@ -45,7 +45,7 @@ static int parse_namespaces(struct spec_ctx *c, yajl_val v, struct oci_linux *l)
 	int r;
 
 	r = spec_get_object_array(c, v, "namespaces", sizeof(struct oci_namespace), parse_namespace,
-				  (void **)&l->namespaces, &l->n_namespaces);
+	                          (void **)&l->namespaces, &l->n_namespaces);
 	if (r < 0)
 		return r;
 	for (i = 0; i < l->n_namespaces; i++) {
@@ -96,7 +96,7 @@ static int parse_device(struct spec_ctx *c, const char *key, yajl_val v, void *i
 		return r;
 	if (strlen(type) != 1 || !strchr("cbup", type[0]))
 		return spec_fail_at(c, "type", "invalid value \"%s\" (expected one of c, b, u, p)",
-				    type);
+		                    type);
 	d->type = type[0];
 	if (d->type != 'p') {
 		if ((r = spec_require(c, v, "major")) < 0 || (r = spec_require(c, v, "minor")) < 0)
@@ -143,7 +143,7 @@ static int parse_syscall(struct spec_ctx *c, const char *key, yajl_val v, void *
 	    (r = spec_get_name(c, v, "action", spec_seccomp_action_names, &action, NULL)) < 0 ||
 	    (r = spec_get_u32(c, v, "errnoRet", &s->errno_ret, &s->has_errno_ret)) < 0 ||
 	    (r = spec_get_object_array(c, v, "args", sizeof(struct oci_seccomp_arg),
-				       parse_seccomp_arg, (void **)&s->args, &s->n_args)) < 0)
+	                               parse_seccomp_arg, (void **)&s->args, &s->n_args)) < 0)
 		return r;
 	if (s->names.len == 0)
 		return spec_fail_at(c, "names", "must not be empty");
@@ -153,7 +153,7 @@ static int parse_syscall(struct spec_ctx *c, const char *key, yajl_val v, void *
 
 /* Every entry of the string list obj[key] must be a name in `table`. */
 static int check_names(struct spec_ctx *c, const char *key, const struct oci_strv *names,
-		       const struct spec_name *table, uint64_t *mask)
+                       const struct spec_name *table, uint64_t *mask)
 {
 	size_t i, mark;
 	int64_t v;
@@ -184,18 +184,18 @@ static int parse_seccomp(struct spec_ctx *c, yajl_val v, struct oci_seccomp *s)
 
 	if ((r = spec_require(c, v, "defaultAction")) < 0 ||
 	    (r = spec_get_name(c, v, "defaultAction", spec_seccomp_action_names, &action, NULL)) <
-		    0 ||
+	        0 ||
 	    (r = spec_get_u32(c, v, "defaultErrnoRet", &s->default_errno_ret,
-			      &s->has_default_errno_ret)) < 0 ||
+	                      &s->has_default_errno_ret)) < 0 ||
 	    (r = spec_get_strv(c, v, "architectures", &s->architectures)) < 0 ||
 	    (r = check_names(c, "architectures", &s->architectures, spec_seccomp_arch_names,
-			     NULL)) < 0 ||
+	                     NULL)) < 0 ||
 	    (r = spec_get_strv(c, v, "flags", &s->flags)) < 0 ||
 	    (r = check_names(c, "flags", &s->flags, spec_seccomp_flag_names, &flags)) < 0 ||
 	    (r = spec_get_string(c, v, "listenerPath", &s->listener_path)) < 0 ||
 	    (r = spec_get_string(c, v, "listenerMetadata", &s->listener_metadata)) < 0 ||
 	    (r = spec_get_object_array(c, v, "syscalls", sizeof(struct oci_seccomp_syscall),
-				       parse_syscall, (void **)&s->syscalls, &s->n_syscalls)) < 0)
+	                               parse_syscall, (void **)&s->syscalls, &s->n_syscalls)) < 0)
 		return r;
 	s->default_action = (enum oci_seccomp_action)action;
 	s->flags_value = (uint32_t)flags;
@@ -306,20 +306,20 @@ int spec_parse_linux(struct spec_ctx *c, yajl_val v, struct oci_linux *l)
 
 	if ((r = parse_namespaces(c, v, l)) < 0 ||
 	    (r = spec_get_object_array(c, v, "uidMappings", sizeof(struct oci_id_mapping),
-				       spec_parse_id_mapping, (void **)&l->uid_mappings,
-				       &l->n_uid_mappings)) < 0 ||
+	                               spec_parse_id_mapping, (void **)&l->uid_mappings,
+	                               &l->n_uid_mappings)) < 0 ||
 	    (r = spec_get_object_array(c, v, "gidMappings", sizeof(struct oci_id_mapping),
-				       spec_parse_id_mapping, (void **)&l->gid_mappings,
-				       &l->n_gid_mappings)) < 0 ||
+	                               spec_parse_id_mapping, (void **)&l->gid_mappings,
+	                               &l->n_gid_mappings)) < 0 ||
 	    (r = spec_get_object_map(c, v, "timeOffsets", sizeof(struct oci_time_offset),
-				     parse_time_offset, (void **)&l->time_offsets,
-				     &l->n_time_offsets)) < 0 ||
+	                             parse_time_offset, (void **)&l->time_offsets,
+	                             &l->n_time_offsets)) < 0 ||
 	    (r = spec_get_object_array(c, v, "devices", sizeof(struct oci_device), parse_device,
-				       (void **)&l->devices, &l->n_devices)) < 0 ||
+	                               (void **)&l->devices, &l->n_devices)) < 0 ||
 	    (r = spec_get_string(c, v, "cgroupsPath", &l->cgroups_path)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "resources", spec_parse_resources, &l->resources)) < 0 ||
 	    (r = spec_get_name(c, v, "rootfsPropagation", spec_propagation_names, &prop,
-			       &has_prop)) < 0 ||
+	                       &has_prop)) < 0 ||
 	    (r = spec_get_string(c, v, "rootfsPropagation", &l->rootfs_propagation)) < 0 ||
 	    (r = SPEC_PARSE_OPTIONAL(c, v, "seccomp", parse_seccomp, &l->seccomp)) < 0 ||
 	    (r = spec_get_kv(c, v, "sysctl", &l->sysctl)) < 0 ||
@@ -327,13 +327,13 @@ int spec_parse_linux(struct spec_ctx *c, yajl_val v, struct oci_linux *l)
 	    (r = spec_get_strv(c, v, "readonlyPaths", &l->readonly_paths)) < 0 ||
 	    (r = spec_get_string(c, v, "mountLabel", &l->mount_label)) < 0 ||
 	    (r = SPEC_PARSE_OPTIONAL(c, v, "personality", parse_personality, &l->personality)) <
-		    0 ||
+	        0 ||
 	    (r = SPEC_PARSE_OPTIONAL(c, v, "intelRdt", parse_intel_rdt, &l->intel_rdt)) < 0 ||
 	    (r = SPEC_PARSE_OPTIONAL(c, v, "memoryPolicy", parse_memory_policy,
-				     &l->memory_policy)) < 0 ||
+	                             &l->memory_policy)) < 0 ||
 	    (r = spec_get_object_map(c, v, "netDevices", sizeof(struct oci_net_device),
-				     parse_net_device, (void **)&l->net_devices,
-				     &l->n_net_devices)) < 0)
+	                             parse_net_device, (void **)&l->net_devices,
+	                             &l->n_net_devices)) < 0)
 		return r;
 	if (has_prop)
 		l->rootfs_propagation_flags = (unsigned long)prop;

@@ -77,8 +77,8 @@ struct oci_rlimit {
 
 struct oci_scheduler {
 	bool present;
-	char *policy; /* SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH,
-			 SCHED_ISO, SCHED_IDLE, SCHED_DEADLINE */
+	char *policy;     /* SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH,
+	                     SCHED_ISO, SCHED_IDLE, SCHED_DEADLINE */
 	int policy_value; /* resolved SCHED_* constant */
 	bool has_nice;
 	int32_t nice;
@@ -93,7 +93,7 @@ struct oci_scheduler {
 
 struct oci_io_priority {
 	bool present;
-	char *klass; /* IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE */
+	char *klass;     /* IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE */
 	int klass_value; /* 1, 2, 3 */
 	int32_t priority;
 };
@@ -411,7 +411,7 @@ struct oci_seccomp {
 	bool has_default_errno_ret;
 	uint32_t default_errno_ret;
 	struct oci_strv architectures; /* SCMP_ARCH_* names, validated */
-	struct oci_strv flags;	       /* SECCOMP_FILTER_FLAG_* names, validated */
+	struct oci_strv flags;         /* SECCOMP_FILTER_FLAG_* names, validated */
 	char *listener_path;
 	char *listener_metadata;
 	struct oci_seccomp_syscall *syscalls;
@@ -431,7 +431,7 @@ struct oci_memory_policy {
 	char *mode; /* MPOL_DEFAULT, MPOL_BIND, ... */
 	char *nodes;
 	struct oci_strv flags;
-	int mode_value;	      /* MPOL_* constant resolved from mode */
+	int mode_value;       /* MPOL_* constant resolved from mode */
 	uint32_t flags_value; /* MPOL_F_* bits resolved from flags */
 };
 
@@ -443,7 +443,7 @@ struct oci_personality {
 
 struct oci_net_device {
 	char *host_name; /* the map key */
-	char *name;	 /* name inside the container; host_name when absent */
+	char *name;      /* name inside the container; host_name when absent */
 };
 
 struct oci_linux {
@@ -461,7 +461,7 @@ struct oci_linux {
 	char *cgroups_path;
 	struct oci_resources resources;
 	char *rootfs_propagation; /* private, shared, slave, unbindable,
-				     rprivate, rshared, rslave, runbindable */
+	                             rprivate, rshared, rslave, runbindable */
 	struct oci_seccomp *seccomp;
 	struct oci_kv_list sysctl;
 	struct oci_strv masked_paths;
@@ -480,7 +480,7 @@ struct oci_linux {
 struct oci_config {
 	char *oci_version;
 	struct oci_process *process; /* NULL when absent */
-	struct oci_root root;	     /* root.path NULL when absent */
+	struct oci_root root;        /* root.path NULL when absent */
 	struct oci_mount *mounts;
 	size_t n_mounts;
 	char *hostname;
@@ -494,17 +494,17 @@ struct oci_config {
  * ("config.json").  Returns 0 or -EINVAL with err filled, e.g.
  * "config.json: process.args: expected an array of strings". */
 int oci_config_parse(const char *json, size_t len, const char *name, struct oci_config **out,
-		     struct spec_error *err);
+                     struct spec_error *err);
 void oci_config_free(struct oci_config *cfg);
 
 /* Parse a runtime-spec Process object on its own (exec --process FILE). */
 int oci_process_parse(const char *json, size_t len, const char *name, struct oci_process **out,
-		      struct spec_error *err);
+                      struct spec_error *err);
 void oci_process_free(struct oci_process *p);
 
 /* Parse a LinuxResources object on its own (update --resources FILE). */
 int oci_resources_parse(const char *json, size_t len, const char *name, struct oci_resources **out,
-			struct spec_error *err);
+                        struct spec_error *err);
 void oci_resources_free(struct oci_resources *r);
 
 /* ---- state.json ---------------------------------------------------------- */
@@ -521,7 +521,7 @@ struct oci_state {
 	struct oci_kv_list annotations;
 	/* private */
 	uint64_t pid_start_time; /* field 22 of /proc/PID/stat */
-	char *created;		 /* RFC 3339 */
+	char *created;           /* RFC 3339 */
 	char *rootfs;
 	char *cgroup_path;
 	char *owner;
@@ -533,13 +533,13 @@ int oci_state_emit(const struct oci_state *st, char **out, size_t *out_len);
 /* Emit only the OCI fields (for hooks, `state` prints its own format). */
 int oci_state_emit_public(const struct oci_state *st, char **out, size_t *out_len);
 int oci_state_parse(const char *json, size_t len, const char *name, struct oci_state **out,
-		    struct spec_error *err);
+                    struct spec_error *err);
 void oci_state_free(struct oci_state *st);
 
 /* ---- helpers ---------------------------------------------------------------- */
 
 const char *oci_ns_type_name(enum oci_ns_type t); /* "pid", "network", ... */
-int oci_ns_type_from_name(const char *name);	  /* -1 when unknown */
+int oci_ns_type_from_name(const char *name);      /* -1 when unknown */
 
 /* Landlock access right names (without LANDLOCK_ACCESS_FS_/NET_ prefix). */
 int oci_landlock_fs_access_from_name(const char *name, uint64_t *bit);

@@ -101,7 +101,7 @@ static int parse_rlimits(struct spec_ctx *c, yajl_val v, struct oci_process *p)
 	int r;
 
 	r = spec_get_object_array(c, v, "rlimits", sizeof(struct oci_rlimit), parse_rlimit,
-				  (void **)&p->rlimits, &p->n_rlimits);
+	                          (void **)&p->rlimits, &p->n_rlimits);
 	if (r < 0)
 		return r;
 	for (i = 0; i < p->n_rlimits; i++) {
@@ -121,7 +121,7 @@ static int parse_rlimits(struct spec_ctx *c, yajl_val v, struct oci_process *p)
 /* A list of names from `table` (or raw numbers for rights newer than us)
  * OR-ed into one mask. */
 static int parse_mask(struct spec_ctx *c, yajl_val obj, const char *key,
-		      const struct spec_name *table, uint64_t *mask)
+                      const struct spec_name *table, uint64_t *mask)
 {
 	size_t i, mark, imark;
 	yajl_val arr;
@@ -159,8 +159,8 @@ static int parse_landlock_path_rule(struct spec_ctx *c, const char *key, yajl_va
 
 	if ((r = spec_require(c, v, "allowedAccess")) < 0 || (r = spec_require(c, v, "paths")) < 0)
 		return r;
-	if ((r = parse_mask(c, v, "allowedAccess", spec_landlock_fs_names,
-			    &rule->allowed_access)) < 0 ||
+	if ((r = parse_mask(c, v, "allowedAccess", spec_landlock_fs_names, &rule->allowed_access)) <
+	        0 ||
 	    (r = spec_get_strv(c, v, "paths", &rule->paths)) < 0)
 		return r;
 	return 0;
@@ -211,22 +211,21 @@ static int parse_landlock(struct spec_ctx *c, yajl_val v, struct oci_landlock *l
 	if (ruleset) {
 		mark = spec_path_push_key(c, "ruleset");
 		if ((r = parse_mask(c, ruleset, "handledAccessFS", spec_landlock_fs_names,
-				    &ll->handled_access_fs)) < 0 ||
+		                    &ll->handled_access_fs)) < 0 ||
 		    (r = parse_mask(c, ruleset, "handledAccessNetwork", spec_landlock_net_names,
-				    &ll->handled_access_net)) < 0)
+		                    &ll->handled_access_net)) < 0)
 			return r;
 		spec_path_pop(c, mark);
 	}
 	if (rules) {
 		mark = spec_path_push_key(c, "rules");
 		if ((r = spec_get_object_array(c, rules, "pathBeneath",
-					       sizeof(struct oci_landlock_path_rule),
-					       parse_landlock_path_rule, (void **)&ll->path_beneath,
-					       &ll->n_path_beneath)) < 0 ||
-		    (r = spec_get_object_array(c, rules, "netPort",
-					       sizeof(struct oci_landlock_port_rule),
-					       parse_landlock_port_rule, (void **)&ll->net_port,
-					       &ll->n_net_port)) < 0)
+		                               sizeof(struct oci_landlock_path_rule),
+		                               parse_landlock_path_rule, (void **)&ll->path_beneath,
+		                               &ll->n_path_beneath)) < 0 ||
+		    (r = spec_get_object_array(
+		         c, rules, "netPort", sizeof(struct oci_landlock_port_rule),
+		         parse_landlock_port_rule, (void **)&ll->net_port, &ll->n_net_port)) < 0)
 			return r;
 		spec_path_pop(c, mark);
 	}
@@ -307,8 +306,7 @@ int spec_parse_process(struct spec_ctx *c, yajl_val v, struct oci_process *p)
 	    (r = SPEC_PARSE_SUB(c, v, "user", parse_user, &p->user)) < 0 ||
 	    (r = parse_args(c, v, p)) < 0 ||
 	    (r = spec_get_string(c, v, "commandLine", &p->command_line)) < 0 ||
-	    (r = spec_get_strv(c, v, "env", &p->env)) < 0 ||
-	    (r = spec_require(c, v, "cwd")) < 0 ||
+	    (r = spec_get_strv(c, v, "env", &p->env)) < 0 || (r = spec_require(c, v, "cwd")) < 0 ||
 	    (r = spec_get_abs_path(c, v, "cwd", &p->cwd)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "capabilities", parse_capabilities, &p->capabilities)) < 0 ||
 	    (r = parse_rlimits(c, v, p)) < 0 ||
@@ -318,8 +316,8 @@ int spec_parse_process(struct spec_ctx *c, yajl_val v, struct oci_process *p)
 	    (r = spec_get_string(c, v, "selinuxLabel", &p->selinux_label)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "scheduler", parse_scheduler, &p->scheduler)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "ioPriority", parse_io_priority, &p->io_priority)) < 0 ||
-	    (r = SPEC_PARSE_SUB(c, v, "execCPUAffinity", parse_cpu_affinity, &p->exec_cpu_affinity)) <
-		    0 ||
+	    (r = SPEC_PARSE_SUB(c, v, "execCPUAffinity", parse_cpu_affinity,
+	                        &p->exec_cpu_affinity)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "landlock", parse_landlock, &p->landlock)) < 0)
 		return r;
 	if (p->has_oom_score_adj)
@@ -375,7 +373,7 @@ static void oci_process_freep(struct oci_process **p)
 }
 
 int oci_process_parse(const char *json, size_t len, const char *name, struct oci_process **out,
-		      struct spec_error *err)
+                      struct spec_error *err)
 {
 	__attribute__((cleanup(oci_process_freep))) struct oci_process *p = NULL;
 	cleanup_yajl yajl_val tree = NULL;

@@ -25,13 +25,13 @@ static int parse_device_rule(struct spec_ctx *c, const char *key, yajl_val v, vo
 	d->type = 'a';
 	if (type) {
 		if (strlen(type) != 1 || !strchr("acb", type[0]))
-			return spec_fail_at(c, "type", "invalid value \"%s\" (expected one of a, c, b)",
-					    type);
+			return spec_fail_at(c, "type",
+			                    "invalid value \"%s\" (expected one of a, c, b)", type);
 		d->type = type[0];
 	}
 	if (d->access && strspn(d->access, "rwm") != strlen(d->access))
 		return spec_fail_at(c, "access", "invalid value \"%s\" (expected a subset of rwm)",
-				    d->access);
+		                    d->access);
 	return 0;
 }
 
@@ -41,20 +41,20 @@ static int parse_memory(struct spec_ctx *c, yajl_val v, struct oci_memory *m)
 
 	if ((r = spec_get_i64(c, v, "limit", INT64_MIN, INT64_MAX, &m->limit, &m->has_limit)) < 0 ||
 	    (r = spec_get_i64(c, v, "reservation", INT64_MIN, INT64_MAX, &m->reservation,
-			      &m->has_reservation)) < 0 ||
+	                      &m->has_reservation)) < 0 ||
 	    (r = spec_get_i64(c, v, "swap", INT64_MIN, INT64_MAX, &m->swap, &m->has_swap)) < 0 ||
 	    (r = spec_get_i64(c, v, "kernel", INT64_MIN, INT64_MAX, &m->kernel, &m->has_kernel)) <
-		    0 ||
+	        0 ||
 	    (r = spec_get_i64(c, v, "kernelTCP", INT64_MIN, INT64_MAX, &m->kernel_tcp,
-			      &m->has_kernel_tcp)) < 0 ||
+	                      &m->has_kernel_tcp)) < 0 ||
 	    (r = spec_get_u64(c, v, "swappiness", 0, 100, &m->swappiness, &m->has_swappiness)) <
-		    0 ||
+	        0 ||
 	    (r = spec_get_bool(c, v, "disableOOMKiller", &m->disable_oom_killer,
-			       &m->has_disable_oom_killer)) < 0 ||
+	                       &m->has_disable_oom_killer)) < 0 ||
 	    (r = spec_get_bool(c, v, "useHierarchy", &m->use_hierarchy, &m->has_use_hierarchy)) <
-		    0 ||
+	        0 ||
 	    (r = spec_get_bool(c, v, "checkBeforeUpdate", &m->check_before_update,
-			       &m->has_check_before_update)) < 0)
+	                       &m->has_check_before_update)) < 0)
 		return r;
 	m->present = true;
 	return 0;
@@ -66,13 +66,13 @@ static int parse_cpu(struct spec_ctx *c, yajl_val v, struct oci_cpu *cpu)
 
 	if ((r = spec_get_u64(c, v, "shares", 0, UINT64_MAX, &cpu->shares, &cpu->has_shares)) < 0 ||
 	    (r = spec_get_i64(c, v, "quota", INT64_MIN, INT64_MAX, &cpu->quota, &cpu->has_quota)) <
-		    0 ||
+	        0 ||
 	    (r = spec_get_u64(c, v, "burst", 0, UINT64_MAX, &cpu->burst, &cpu->has_burst)) < 0 ||
 	    (r = spec_get_u64(c, v, "period", 0, UINT64_MAX, &cpu->period, &cpu->has_period)) < 0 ||
 	    (r = spec_get_i64(c, v, "realtimeRuntime", INT64_MIN, INT64_MAX, &cpu->realtime_runtime,
-			      &cpu->has_realtime_runtime)) < 0 ||
+	                      &cpu->has_realtime_runtime)) < 0 ||
 	    (r = spec_get_u64(c, v, "realtimePeriod", 0, UINT64_MAX, &cpu->realtime_period,
-			      &cpu->has_realtime_period)) < 0 ||
+	                      &cpu->has_realtime_period)) < 0 ||
 	    (r = spec_get_string(c, v, "cpus", &cpu->cpus)) < 0 ||
 	    (r = spec_get_string(c, v, "mems", &cpu->mems)) < 0 ||
 	    (r = spec_get_i64(c, v, "idle", INT64_MIN, INT64_MAX, &cpu->idle, &cpu->has_idle)) < 0)
@@ -128,10 +128,10 @@ static int parse_throttle_device(struct spec_ctx *c, const char *key, yajl_val v
 }
 
 static int parse_throttle_list(struct spec_ctx *c, yajl_val v, const char *key,
-			       struct oci_throttle_list *l)
+                               struct oci_throttle_list *l)
 {
 	return spec_get_object_array(c, v, key, sizeof(struct oci_throttle_device),
-				     parse_throttle_device, (void **)&l->items, &l->len);
+	                             parse_throttle_device, (void **)&l->items, &l->len);
 }
 
 static int parse_blkio(struct spec_ctx *c, yajl_val v, struct oci_blkio *b)
@@ -141,8 +141,8 @@ static int parse_blkio(struct spec_ctx *c, yajl_val v, struct oci_blkio *b)
 	if ((r = spec_get_u16(c, v, "weight", &b->weight, &b->has_weight)) < 0 ||
 	    (r = spec_get_u16(c, v, "leafWeight", &b->leaf_weight, &b->has_leaf_weight)) < 0 ||
 	    (r = spec_get_object_array(c, v, "weightDevice", sizeof(struct oci_weight_device),
-				       parse_weight_device, (void **)&b->weight_device,
-				       &b->n_weight_device)) < 0 ||
+	                               parse_weight_device, (void **)&b->weight_device,
+	                               &b->n_weight_device)) < 0 ||
 	    (r = parse_throttle_list(c, v, "throttleReadBpsDevice", &b->throttle_read_bps)) < 0 ||
 	    (r = parse_throttle_list(c, v, "throttleWriteBpsDevice", &b->throttle_write_bps)) < 0 ||
 	    (r = parse_throttle_list(c, v, "throttleReadIOPSDevice", &b->throttle_read_iops)) < 0 ||
@@ -182,8 +182,8 @@ static int parse_network(struct spec_ctx *c, yajl_val v, struct oci_network *n)
 
 	if ((r = spec_get_u32(c, v, "classID", &n->class_id, &n->has_class_id)) < 0 ||
 	    (r = spec_get_object_array(c, v, "priorities", sizeof(struct oci_net_priority),
-				       parse_net_priority, (void **)&n->priorities,
-				       &n->n_priorities)) < 0)
+	                               parse_net_priority, (void **)&n->priorities,
+	                               &n->n_priorities)) < 0)
 		return r;
 	n->present = true;
 	return 0;
@@ -208,18 +208,18 @@ int spec_parse_resources(struct spec_ctx *c, yajl_val v, struct oci_resources *r
 	int r;
 
 	if ((r = spec_get_object_array(c, v, "devices", sizeof(struct oci_device_rule),
-				       parse_device_rule, (void **)&res->devices,
-				       &res->n_devices)) < 0 ||
+	                               parse_device_rule, (void **)&res->devices,
+	                               &res->n_devices)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "memory", parse_memory, &res->memory)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "cpu", parse_cpu, &res->cpu)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "pids", parse_pids, &res->pids)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "blockIO", parse_blkio, &res->blkio)) < 0 ||
 	    (r = spec_get_object_array(c, v, "hugepageLimits", sizeof(struct oci_hugepage_limit),
-				       parse_hugepage_limit, (void **)&res->hugepage_limits,
-				       &res->n_hugepage_limits)) < 0 ||
+	                               parse_hugepage_limit, (void **)&res->hugepage_limits,
+	                               &res->n_hugepage_limits)) < 0 ||
 	    (r = SPEC_PARSE_SUB(c, v, "network", parse_network, &res->network)) < 0 ||
 	    (r = spec_get_object_map(c, v, "rdma", sizeof(struct oci_rdma_limit), parse_rdma,
-				     (void **)&res->rdma, &res->n_rdma)) < 0 ||
+	                             (void **)&res->rdma, &res->n_rdma)) < 0 ||
 	    (r = spec_get_kv(c, v, "unified", &res->unified)) < 0)
 		return r;
 	res->present = true;
@@ -267,7 +267,7 @@ static void oci_resources_freep(struct oci_resources **r)
 }
 
 int oci_resources_parse(const char *json, size_t len, const char *name, struct oci_resources **out,
-			struct spec_error *err)
+                        struct spec_error *err)
 {
 	__attribute__((cleanup(oci_resources_freep))) struct oci_resources *res = NULL;
 	cleanup_yajl yajl_val tree = NULL;

@@ -43,8 +43,8 @@ static int gen_public_fields(yajl_gen g, const struct oci_state *st)
 	size_t i;
 	int r;
 
-	if ((r = gen_kv_str(g, "ociVersion", st->oci_version ? st->oci_version
-							       : OCI_SPEC_VERSION)) < 0 ||
+	if ((r = gen_kv_str(g, "ociVersion",
+	                    st->oci_version ? st->oci_version : OCI_SPEC_VERSION)) < 0 ||
 	    (r = gen_kv_str(g, "id", st->id)) < 0 || (r = gen_kv_str(g, "status", st->status)) < 0)
 		return r;
 	if ((r = gen_str(g, "pid")) < 0 || (r = gen_check(yajl_gen_integer(g, st->pid))) < 0)
@@ -57,7 +57,7 @@ static int gen_public_fields(yajl_gen g, const struct oci_state *st)
 			return r;
 		for (i = 0; i < st->annotations.len; i++)
 			if ((r = gen_kv_str(g, st->annotations.items[i].key,
-					    st->annotations.items[i].value)) < 0)
+			                    st->annotations.items[i].value)) < 0)
 				return r;
 		if ((r = gen_check(yajl_gen_map_close(g))) < 0)
 			return r;
@@ -140,7 +140,7 @@ static int parse_private(struct spec_ctx *c, yajl_val v, struct oci_state *st)
 	int r;
 
 	if ((r = spec_get_u64(c, v, "pidStartTime", 0, UINT64_MAX, &st->pid_start_time, NULL)) <
-		    0 ||
+	        0 ||
 	    (r = spec_get_string(c, v, "created", &st->created)) < 0 ||
 	    (r = spec_get_string(c, v, "rootfs", &st->rootfs)) < 0 ||
 	    (r = spec_get_string(c, v, "cgroupPath", &st->cgroup_path)) < 0 ||
@@ -191,7 +191,7 @@ static void oci_state_freep(struct oci_state **st)
 }
 
 int oci_state_parse(const char *json, size_t len, const char *name, struct oci_state **out,
-		    struct spec_error *err)
+                    struct spec_error *err)
 {
 	__attribute__((cleanup(oci_state_freep))) struct oci_state *st = NULL;
 	cleanup_yajl yajl_val tree = NULL;
