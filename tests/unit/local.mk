@@ -3,3 +3,6 @@ check_PROGRAMS += tests/unit/test-spec
 TESTS += tests/unit/test-spec
 tests_unit_test_spec_SOURCES = tests/unit/test_spec.c
 tests_unit_test_spec_LDADD = libocispec.a $(YAJL_LIBS)
+# Tests without an extension in TEST_EXTENSIONS use LOG_DRIVER, not
+# TEST_LOG_DRIVER (that one is for ".test"); the unit test programs speak TAP.
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
