@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nucleus-oci run [options] ID: create, start, and (unless --detach) wait,
+ * forwarding signals to the container; the exit status is the container's,
+ * or 128+signal, and the container is deleted afterwards, as runc does.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "commands.h"
+#include "container.h"
+#include "util.h"
+
+enum { O_BUNDLE, O_PID_FILE, O_CONSOLE_SOCKET, O_NO_PIVOT, O_NO_NEW_KEYRING, O_PRESERVE_FDS, O_DETACH,
+       O_KEEP };
+
+struct run_opts {
+	struct create_opts c;
+	bool detach;
+	bool keep;
+};
+
+static const struct cli_opt opts[] = {
+	{"bundle", 'b', true, O_BUNDLE, "path to the bundle (default: current directory)"},
+	{"pid-file", 0, true, O_PID_FILE, "write the init's pid to this file"},
+	{"console-socket", 0, true, O_CONSOLE_SOCKET, "unix socket to receive the pty master"},
+	{"detach", 'd', false, O_DETACH, "do not wait for the container"},
+	{"keep", 0, false, O_KEEP, "do not delete the container after it exits"},
+	{"no-pivot", 0, false, O_NO_PIVOT, "use MS_MOVE and chroot instead of pivot_root"},
+	{"no-new-keyring", 0, false, O_NO_NEW_KEYRING, "keep the session keyring"},
+	{"preserve-fds", 0, true, O_PRESERVE_FDS, "pass N extra fds (3..3+N-1) to the process"},
+	{NULL, 0, false, 0, NULL},
+};
+
+static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
+{
+	struct run_opts *o = ctx;
+	unsigned long long n;
+	switch (id) {
+	case O_BUNDLE:
+		o->c.bundle = arg;
+		break;
+	case O_PID_FILE:
+		o->c.pid_file = arg;
+		break;
+	case O_CONSOLE_SOCKET:
+		o->c.console_socket = arg;
+		break;
+	case O_NO_PIVOT:
+		o->c.no_pivot = true;
+		break;
+	case O_NO_NEW_KEYRING:
+		o->c.no_new_keyring = true;
+		break;
+	case O_PRESERVE_FDS:
+		if (parse_uint(arg, &n) < 0 || n > 65536)
+			return nerr_set(e, EINVAL, "--preserve-fds: invalid number \"%s\"", arg);
+		o->c.preserve_fds = (int)n;
+		break;
+	case O_DETACH:
+		o->detach = true;
+		break;
+	case O_KEEP:
+		o->keep = true;
+		break;
+	}
+	return 0;
+}
+
+static volatile int forward_pidfd = -1;
+
+static void forward_signal(int sig)
+{
+	if (forward_pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, forward_pidfd, sig, NULL, 0);
+}
+
+static int wait_exit(pid_t pid)
+{
+	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+	struct sigaction sa = {.sa_handler = forward_signal};
+	int status;
+	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
+		sigaction(fwd[i], &sa, NULL);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 255;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+int cmd_run(struct globals *g, int argc, char **argv)
+{
+	struct run_opts o = {0};
+	struct container c;
+	struct nerr e = {0};
+	int pidfd = -1, status;
+	bool help;
+	int first = cli_parse(argc - 1, argv + 1, opts, opt_cb, &o, &help, &e);
+	if (help) {
+		cli_print_help("run [options] ID", "Create and start a container, and wait for it unless --detach.", opts);
+		return 0;
+	}
+	if (first < 0)
+		return command_fail(&e);
+	first++;
+	if (argc - first != 1) {
+		nerr_set(&e, EINVAL, "run: expected exactly one argument: the container ID");
+		return command_fail(&e);
+	}
+	o.c.id = argv[first];
+	if (container_create(g, &o.c, &c, &pidfd, &e) < 0)
+		return command_fail(&e);
+	forward_pidfd = pidfd;
+	if (container_start(&c, &e) < 0) {
+		struct nerr ignored;
+		container_delete(&c, true, &ignored);
+		lifecycle_close(&c);
+		close(pidfd);
+		return command_fail(&e);
+	}
+	if (o.detach) {
+		lifecycle_close(&c);
+		close(pidfd);
+		return 0;
+	}
+	/* Others (state, kill) may look at the container while it runs. */
+	flock(c.dirfd, LOCK_UN);
+	status = wait_exit(c.state->pid);
+	forward_pidfd = -1;
+	close(pidfd);
+	if (!o.keep) {
+		flock(c.dirfd, LOCK_EX);
+		if (container_delete(&c, true, &e) < 0)
+			command_fail(&e);
+	}
+	lifecycle_close(&c);
+	return status;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One function per CLI command, each in its own cmd_*.c file. */
+#ifndef NUCLEUS_COMMANDS_H
+#define NUCLEUS_COMMANDS_H
+
+#include "cli.h"
+
+int cmd_create(struct globals *g, int argc, char **argv);
+int cmd_start(struct globals *g, int argc, char **argv);
+int cmd_state(struct globals *g, int argc, char **argv);
+int cmd_kill(struct globals *g, int argc, char **argv);
+int cmd_delete(struct globals *g, int argc, char **argv);
+int cmd_run(struct globals *g, int argc, char **argv);
+int cmd_list(struct globals *g, int argc, char **argv);
+int cmd_spec(struct globals *g, int argc, char **argv);
+
+/* Print the error (log file + stderr) and return the exit status 1. */
+int command_fail(const struct nerr *e);
+
+#endif

@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The parent side of a container's life.  create: parse and validate the
+ * config once, claim the ID, clone3 the init into its namespaces, place it
+ * in its cgroup, write its id maps and time offsets, and follow its report
+ * over the sync socket until "ready".  Any failure kills and reaps the init
+ * and removes the cgroup and the state directory.
+ */
+#include "container.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "cgroup.h"
+#include "init.h"
+#include "log.h"
+#include "sync.h"
+#include "util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const unsigned long ns_flag[OCI_NS_COUNT] = {
+	[OCI_NS_PID] = CLONE_NEWPID,	 [OCI_NS_NETWORK] = CLONE_NEWNET, [OCI_NS_MOUNT] = CLONE_NEWNS,
+	[OCI_NS_IPC] = CLONE_NEWIPC,	 [OCI_NS_UTS] = CLONE_NEWUTS,	  [OCI_NS_USER] = CLONE_NEWUSER,
+	[OCI_NS_CGROUP] = CLONE_NEWCGROUP, [OCI_NS_TIME] = CLONE_NEWTIME,
+};
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+	{"HUP", SIGHUP},   {"INT", SIGINT},	{"QUIT", SIGQUIT}, {"ILL", SIGILL},	  {"TRAP", SIGTRAP},
+	{"ABRT", SIGABRT}, {"IOT", SIGIOT},	{"BUS", SIGBUS},   {"FPE", SIGFPE},	  {"KILL", SIGKILL},
+	{"USR1", SIGUSR1}, {"SEGV", SIGSEGV},	{"USR2", SIGUSR2}, {"PIPE", SIGPIPE},	  {"ALRM", SIGALRM},
+	{"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},   {"STOP", SIGSTOP},
+	{"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},	{"TTOU", SIGTTOU}, {"URG", SIGURG},	  {"XCPU", SIGXCPU},
+	{"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
+	{"POLL", SIGPOLL}, {"PWR", SIGPWR},	{"SYS", SIGSYS},
+};
+
+int signal_parse(const char *s)
+{
+	unsigned long long n;
+	if (parse_uint(s, &n) == 0)
+		return n >= 1 && n <= 64 ? (int)n : -EINVAL;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
+		if (!strcasecmp(s, signals[i].name))
+			return signals[i].sig;
+	if (!strncasecmp(s, "RTMIN", 5) || !strncasecmp(s, "RTMAX", 5)) {
+		long long off = 0;
+		bool min = !strncasecmp(s, "RTMIN", 5);
+		if (s[5] && (parse_int(s + 5, &off) < 0 || (min ? off < 0 : off > 0)))
+			return -EINVAL;
+		off += min ? SIGRTMIN : SIGRTMAX;
+		return off >= SIGRTMIN && off <= SIGRTMAX ? (int)off : -EINVAL;
+	}
+	return -EINVAL;
+}
+
+/* ---- create ----------------------------------------------------------------- */
+
+struct create_ctx {
+	struct oci_config *cfg;
+	char bundle[PATH_MAX];
+	char rootfs[PATH_MAX];
+	char *cgroup_path;
+	pid_t pid;
+	int pidfd;
+	int sync_fd;
+	int fifo_fd;
+	bool cgroup_made;
+};
+
+static int load_config(const struct create_opts *o, struct create_ctx *x, struct nerr *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_close_ int dfd = -1;
+	struct spec_error se;
+	struct stat sb;
+	size_t len;
+	int r;
+
+	if (!realpath(o->bundle ? o->bundle : ".", x->bundle))
+		return nerr_sys(e, errno, "bundle \"%s\"", o->bundle ? o->bundle : ".");
+	dfd = open(x->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return nerr_sys(e, errno, "bundle \"%s\"", x->bundle);
+	r = read_file_at(dfd, "config.json", &buf, &len, e);
+	if (r < 0)
+		return nerr_sys(e, -r, "open %s/config.json", x->bundle);
+	if (oci_config_parse(buf, len, "config.json", &x->cfg, &se) < 0)
+		return nerr_set(e, EINVAL, "%s", se.msg);
+	if (!x->cfg->process)
+		return nerr_set(e, EINVAL, "config.json: process: required field missing");
+	if (!x->cfg->root.path)
+		return nerr_set(e, EINVAL, "config.json: root.path: required field missing");
+	if (x->cfg->process->terminal && !o->console_socket)
+		return nerr_set(e, EINVAL, "config.json: process.terminal is true but no --console-socket was given");
+	if (!x->cfg->process->terminal && o->console_socket)
+		return nerr_set(e, EINVAL, "--console-socket given but config.json: process.terminal is false");
+	{
+		char tmp[PATH_MAX * 2];
+		const char *rp = x->cfg->root.path;
+		if (rp[0] != '/') {
+			snprintf(tmp, sizeof tmp, "%s/%s", x->bundle, rp);
+			rp = tmp;
+		}
+		if (!realpath(rp, x->rootfs) || stat(x->rootfs, &sb) < 0)
+			return nerr_sys(e, errno, "rootfs \"%s\"", rp);
+		if (!S_ISDIR(sb.st_mode))
+			return nerr_set(e, ENOTDIR, "rootfs \"%s\" is not a directory", rp);
+	}
+	return 0;
+}
+
+static int open_ns_paths(const struct oci_config *cfg, struct init_args *a, struct nerr *e)
+{
+	for (int t = 0; t < OCI_NS_COUNT; t++)
+		a->ns_fds[t] = -1;
+	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++) {
+		const struct oci_namespace *ns = &cfg->linux_.namespaces[i];
+		if (!ns->path)
+			continue;
+		a->ns_fds[ns->type] = open(ns->path, O_RDONLY | O_CLOEXEC);
+		if (a->ns_fds[ns->type] < 0)
+			return nerr_sys(e, errno, "config.json: linux.namespaces: %s namespace path \"%s\"",
+					oci_ns_type_name(ns->type), ns->path);
+	}
+	return 0;
+}
+
+static void close_ns_fds(struct init_args *a)
+{
+	for (int t = 0; t < OCI_NS_COUNT; t++)
+		if (a->ns_fds[t] >= 0)
+			close(a->ns_fds[t]);
+}
+
+static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int close_in_child[],
+			size_t n_close, struct nerr *e)
+{
+	const struct oci_config *cfg = x->cfg;
+	unsigned long newns = 0, clone_flags;
+	struct clone_args ca = {0};
+	int pidfd = -1;
+	pid_t pid;
+
+	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
+		if (!cfg->linux_.namespaces[i].path)
+			newns |= ns_flag[cfg->linux_.namespaces[i].type];
+	if ((newns & CLONE_NEWUSER) && (!cfg->linux_.n_uid_mappings || !cfg->linux_.n_gid_mappings))
+		return nerr_set(e, EINVAL, "config.json: linux.uidMappings/gidMappings: a new user namespace needs both");
+	/* Time and cgroup namespaces are made by the init itself (see init.c). */
+	if (a->ns_fds[OCI_NS_USER] >= 0)
+		clone_flags = newns & CLONE_NEWPID;
+	else
+		clone_flags = newns & ~(CLONE_NEWTIME | CLONE_NEWCGROUP);
+	a->unshare_flags = newns & ~clone_flags;
+	if (a->ns_fds[OCI_NS_PID] >= 0 && setns(a->ns_fds[OCI_NS_PID], CLONE_NEWPID) < 0)
+		return nerr_sys(e, errno, "join pid namespace");
+
+	ca.flags = clone_flags | CLONE_PIDFD;
+	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	ca.exit_signal = SIGCHLD;
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	if (pid < 0 && errno == ENOSYS) {
+		pid = fork();
+		if (pid == 0 && unshare((int)clone_flags) < 0)
+			_exit(1);
+		if (pid > 0)
+			pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	}
+	if (pid < 0)
+		return nerr_sys(e, errno, "clone the container init");
+	if (pid == 0) {
+		for (size_t i = 0; i < n_close; i++)
+			if (close_in_child[i] >= 0)
+				close(close_in_child[i]);
+		init_main(a);
+	}
+	x->pidfd = pidfd;
+	return pid;
+}
+
+static int write_id_map(pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n,
+			struct nerr *e)
+{
+	char path[64], buf[4096];
+	size_t len = 0;
+	int r;
+	for (size_t i = 0; i < n && len < sizeof buf; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id,
+					m[i].host_id, m[i].size);
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	r = write_file_at(AT_FDCWD, path, buf, len);
+	if (r < 0)
+		return nerr_sys(e, -r, "write %s", file);
+	return 0;
+}
+
+static int parent_setup(struct create_ctx *x, struct nerr *e)
+{
+	const struct oci_config *cfg = x->cfg;
+	char path[64], buf[256];
+	int r;
+
+	r = sync_expect(x->sync_fd, SYNC_NEED_SETUP, e);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++) {
+		const struct oci_namespace *ns = &cfg->linux_.namespaces[i];
+		if (ns->type == OCI_NS_USER && !ns->path) {
+			if (geteuid() != 0) {
+				snprintf(path, sizeof path, "/proc/%d/setgroups", (int)x->pid);
+				write_file_at(AT_FDCWD, path, "deny", 4);
+			}
+			r = write_id_map(x->pid, "uid_map", cfg->linux_.uid_mappings, cfg->linux_.n_uid_mappings, e);
+			if (r == 0)
+				r = write_id_map(x->pid, "gid_map", cfg->linux_.gid_mappings,
+						 cfg->linux_.n_gid_mappings, e);
+			if (r < 0)
+				return nerr_wrap(e, "user namespace");
+		}
+		if (ns->type == OCI_NS_TIME && !ns->path) {
+			for (size_t j = 0; j < cfg->linux_.n_time_offsets; j++) {
+				const struct oci_time_offset *t = &cfg->linux_.time_offsets[j];
+				int n = snprintf(buf, sizeof buf, "%s %lld %u\n", t->clock, (long long)t->secs,
+						 t->nanosecs);
+				snprintf(path, sizeof path, "/proc/%d/timens_offsets", (int)x->pid);
+				r = write_file_at(AT_FDCWD, path, buf, (size_t)n);
+				if (r < 0)
+					return nerr_sys(e, -r, "time namespace: write offset %s", t->clock);
+			}
+		}
+	}
+	if (cfg->process->has_oom_score_adj) {
+		int n = snprintf(buf, sizeof buf, "%d", cfg->process->oom_score_adj);
+		snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)x->pid);
+		r = write_file_at(AT_FDCWD, path, buf, (size_t)n);
+		if (r < 0)
+			return nerr_sys(e, -r, "write oom_score_adj %d", cfg->process->oom_score_adj);
+	}
+	r = sync_send(x->sync_fd, SYNC_GO);
+	return r < 0 ? nerr_sys(e, -r, "write to container init") : 0;
+}
+
+static int follow_init(struct create_ctx *x, struct nerr *e)
+{
+	for (;;) {
+		struct sync_msg m;
+		int r = sync_recv(x->sync_fd, &m, NULL);
+		if (r == -EPIPE)
+			return nerr_set(e, EPIPE, "container init exited before reporting its state");
+		if (r < 0)
+			return nerr_sys(e, -r, "read from container init");
+		switch (m.type) {
+		case SYNC_ERROR:
+			return nerr_set(e, m.errnum, "%s", m.text);
+		case SYNC_CREATE_RUNTIME:
+			r = sync_send(x->sync_fd, SYNC_CONTINUE);
+			if (r < 0)
+				return nerr_sys(e, -r, "write to container init");
+			break;
+		case SYNC_READY:
+			return 0;
+		default:
+			return nerr_set(e, EPROTO, "container init: unexpected message %u", m.type);
+		}
+	}
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct nerr *e)
+{
+	char abs[PATH_MAX], buf[32], *slash;
+	_cleanup_close_ int dfd = -1;
+	int n = snprintf(buf, sizeof buf, "%d", (int)pid);
+
+	snprintf(abs, sizeof abs, "%s", path);
+	slash = strrchr(abs, '/');
+	if (slash) {
+		*slash = '\0';
+		dfd = open(abs[0] ? abs : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return nerr_sys(e, errno, "pid file %s", path);
+		return write_file_atomic_at(dfd, slash + 1, buf, (size_t)n, 0644, e);
+	}
+	return write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, 0644, e);
+}
+
+static void create_cleanup(struct create_ctx *x, struct container *c)
+{
+	struct nerr ignored;
+	if (x->pid > 0) {
+		if (x->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, x->pidfd, SIGKILL, NULL, 0);
+		else
+			kill(x->pid, SIGKILL);
+		waitpid(x->pid, NULL, 0);
+	}
+	if (x->cgroup_made)
+		cgroup_destroy(x->cgroup_path, &ignored);
+	if (c->dirfd >= 0)
+		lifecycle_destroy(c);
+}
+
+int container_create(struct globals *g, const struct create_opts *o, struct container *c,
+		     int *pidfd_out, struct nerr *e)
+{
+	struct create_ctx x = {.pidfd = -1, .sync_fd = -1, .fifo_fd = -1};
+	struct init_args a = {0};
+	int sv[2] = {-1, -1};
+	uint64_t start_time = 0;
+	int r;
+
+	c->rootfd = c->dirfd = -1;
+	c->state = NULL;
+	r = lifecycle_check_id(o->id, e);
+	if (r < 0)
+		return r;
+	r = load_config(o, &x, e);
+	if (r < 0)
+		goto out_cfg;
+	r = lifecycle_claim(g->root, o->id, c, e);
+	if (r < 0)
+		goto out_cfg;
+	if (mkfifoat(c->dirfd, EXEC_FIFO_NAME, 0600) < 0) {
+		r = nerr_sys(e, errno, "create exec fifo");
+		goto fail;
+	}
+	x.fifo_fd = openat(c->dirfd, EXEC_FIFO_NAME, O_PATH | O_CLOEXEC);
+	if (x.fifo_fd < 0) {
+		r = nerr_sys(e, errno, "open exec fifo");
+		goto fail;
+	}
+	if (x.cfg->linux_.n_uid_mappings) {
+		/* The init runs as the container's root: let it open the fifo. */
+		for (size_t i = 0; i < x.cfg->linux_.n_uid_mappings; i++)
+			if (x.cfg->linux_.uid_mappings[i].container_id == 0)
+				fchownat(c->dirfd, EXEC_FIFO_NAME, x.cfg->linux_.uid_mappings[i].host_id,
+					 (gid_t)-1, AT_SYMLINK_NOFOLLOW);
+	}
+	r = sync_socketpair(sv);
+	if (r < 0) {
+		r = nerr_sys(e, -r, "socketpair");
+		goto fail;
+	}
+	r = open_ns_paths(x.cfg, &a, e);
+	if (r < 0)
+		goto fail;
+	a.cfg = x.cfg;
+	a.rootfs = x.rootfs;
+	a.sync_fd = sv[1];
+	a.fifo_fd = x.fifo_fd;
+	a.no_pivot = o->no_pivot;
+	a.no_new_keyring = o->no_new_keyring;
+	a.preserve_fds = o->preserve_fds;
+	x.cgroup_path = cgroup_path_for(x.cfg->linux_.cgroups_path, o->id);
+	{
+		const int close_in_child[] = {c->dirfd, c->rootfd, sv[0]};
+		x.pid = spawn_init(&x, &a, close_in_child, ARRAY_SIZE(close_in_child), e);
+	}
+	close_ns_fds(&a);
+	close(sv[1]);
+	sv[1] = -1;
+	if (x.pid < 0) {
+		r = x.pid;
+		x.pid = 0;
+		goto fail;
+	}
+	x.sync_fd = sv[0];
+	proc_start_time(x.pid, &start_time, NULL);
+
+	c->state = xcalloc(1, sizeof *c->state);
+	c->state->oci_version = xstrdup(OCI_SPEC_VERSION);
+	c->state->id = xstrdup(o->id);
+	c->state->status = xstrdup("creating");
+	c->state->pid = x.pid;
+	c->state->pid_start_time = start_time;
+	c->state->bundle = xstrdup(x.bundle);
+	c->state->rootfs = xstrdup(x.rootfs);
+	c->state->cgroup_path = xstrdup(x.cgroup_path);
+	c->state->created = lifecycle_now();
+	c->state->owner = xstrdup("");
+	for (size_t i = 0; i < x.cfg->annotations.len; i++)
+		; /* annotations are copied below */
+	if (x.cfg->annotations.len) {
+		c->state->annotations.items = xcalloc(x.cfg->annotations.len, sizeof(struct oci_kv));
+		for (size_t i = 0; i < x.cfg->annotations.len; i++) {
+			c->state->annotations.items[i].key = xstrdup(x.cfg->annotations.items[i].key);
+			c->state->annotations.items[i].value = xstrdup(x.cfg->annotations.items[i].value);
+		}
+		c->state->annotations.len = x.cfg->annotations.len;
+	}
+	r = lifecycle_save(c, e);
+	if (r < 0)
+		goto fail;
+
+	r = cgroup_create(x.cgroup_path, x.pid, &x.cfg->linux_.resources, e);
+	x.cgroup_made = true;
+	if (r < 0)
+		goto fail;
+	r = parent_setup(&x, e);
+	if (r < 0)
+		goto fail;
+	r = follow_init(&x, e);
+	if (r < 0)
+		goto fail;
+
+	free(c->state->status);
+	c->state->status = xstrdup("created");
+	r = lifecycle_save(c, e);
+	if (r < 0)
+		goto fail;
+	if (o->pid_file) {
+		r = write_pid_file(o->pid_file, x.pid, e);
+		if (r < 0)
+			goto fail;
+	}
+	r = sync_send(x.sync_fd, SYNC_ACK);
+	if (r < 0) {
+		r = nerr_sys(e, -r, "write to container init");
+		goto fail;
+	}
+	close(x.sync_fd);
+	close(x.fifo_fd);
+	free(x.cgroup_path);
+	oci_config_free(x.cfg);
+	if (pidfd_out)
+		*pidfd_out = x.pidfd;
+	else if (x.pidfd >= 0)
+		close(x.pidfd);
+	return 0;
+
+fail:
+	create_cleanup(&x, c);
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (x.fifo_fd >= 0)
+		close(x.fifo_fd);
+	if (x.pidfd >= 0)
+		close(x.pidfd);
+	free(x.cgroup_path);
+	lifecycle_close(c);
+out_cfg:
+	oci_config_free(x.cfg);
+	return r;
+}
+
+/* ---- start, kill, delete ------------------------------------------------------- */
+
+int container_start(struct container *c, struct nerr *e)
+{
+	const char *status = lifecycle_status(c);
+	_cleanup_close_ int fifo = -1, pidfd = -1;
+	struct pollfd pfd[2];
+	char byte;
+	int r;
+
+	if (strcmp(status, "created"))
+		return nerr_set(e, EINVAL, "cannot start a container that is %s (container not in created state)", status);
+	pidfd = lifecycle_pidfd(c->state);
+	if (pidfd < 0)
+		return nerr_set(e, ESRCH, "container not running");
+	fifo = openat(c->dirfd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0)
+		return nerr_sys(e, errno, "open exec fifo");
+	/* Either the init writes its byte, or it dies: never block forever. */
+	pfd[0] = (struct pollfd){.fd = fifo, .events = POLLIN};
+	pfd[1] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+	for (;;) {
+		r = poll(pfd, 2, -1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return nerr_sys(e, errno, "wait for container init");
+		if (pfd[0].revents & POLLIN)
+			break;
+		if (pfd[1].revents)
+			return nerr_set(e, ESRCH, "container init exited before start");
+	}
+	if (read(fifo, &byte, 1) != 1)
+		return nerr_set(e, EIO, "container init did not start");
+	unlinkat(c->dirfd, EXEC_FIFO_NAME, 0);
+	free(c->state->status);
+	c->state->status = xstrdup("running");
+	return lifecycle_save(c, e);
+}
+
+int container_kill(struct container *c, int sig, bool all, struct nerr *e)
+{
+	_cleanup_close_ int pidfd = -1;
+	const char *status = lifecycle_status(c);
+
+	if (all && c->state && c->state->cgroup_path && strcmp(status, "stopped"))
+		return cgroup_kill_all(c->state->cgroup_path, sig, e);
+	if (!strcmp(status, "stopped"))
+		return nerr_set(e, ESRCH, "container not running");
+	pidfd = lifecycle_pidfd(c->state);
+	if (pidfd < 0)
+		return nerr_set(e, ESRCH, "container not running");
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
+		if (errno == ESRCH)
+			return nerr_set(e, ESRCH, "container not running");
+		return nerr_sys(e, errno, "kill container \"%s\"", c->id);
+	}
+	return 0;
+}
+
+static void wait_gone(int pidfd)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	poll(&p, 1, 10000);
+}
+
+int container_delete(struct container *c, bool force, struct nerr *e)
+{
+	const char *status = lifecycle_status(c);
+	int r;
+
+	if (strcmp(status, "stopped") && strcmp(status, "creating") && !force) {
+		if (!strcmp(status, "created"))
+			; /* runc deletes a created container: kill its init */
+		else
+			return nerr_set(e, EBUSY, "cannot delete container \"%s\" that is not stopped: %s", c->id,
+					status);
+	}
+	if (strcmp(status, "stopped")) {
+		_cleanup_close_ int pidfd = lifecycle_pidfd(c->state);
+		if (c->state && c->state->cgroup_path)
+			cgroup_kill_all(c->state->cgroup_path, SIGKILL, e);
+		if (pidfd >= 0) {
+			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+			wait_gone(pidfd);
+		}
+	}
+	if (c->state && c->state->cgroup_path) {
+		/* Paused processes cannot die: thaw is the cgroup driver's job on delete. */
+		r = cgroup_destroy(c->state->cgroup_path, e);
+		if (r < 0)
+			log_warn("%s", e->msg);
+	}
+	r = lifecycle_destroy(c);
+	if (r < 0)
+		return nerr_sys(e, -r, "remove state of \"%s\"", c->id);
+	return 0;
+}

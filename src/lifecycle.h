@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Container records: <root>/<id>/ holds state.json (written atomically),
+ * exec.fifo while the container is "created", and is itself the lock
+ * (flock on the directory fd) that serializes operations on one ID.
+ */
+#ifndef NUCLEUS_LIFECYCLE_H
+#define NUCLEUS_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "oci_spec.h"
+
+#define EXEC_FIFO_NAME "exec.fifo"
+#define STATE_NAME     "state.json"
+
+struct container {
+	int rootfd; /* the --root directory */
+	int dirfd;  /* <root>/<id>, locked */
+	char *id;
+	struct oci_state *state; /* NULL when state.json is missing */
+};
+
+int lifecycle_check_id(const char *id, struct nerr *e);
+int lifecycle_open_root(const char *root, bool create, int *rootfd, struct nerr *e);
+/* Create <root>/<id> (exactly one caller wins) and lock it exclusively. */
+int lifecycle_claim(const char *root, const char *id, struct container *c, struct nerr *e);
+/* Open and lock an existing container; loads state.json. */
+int lifecycle_open(const char *root, const char *id, bool exclusive, struct container *c,
+		   struct nerr *e);
+void lifecycle_close(struct container *c);
+int lifecycle_save(struct container *c, struct nerr *e);
+/* Remove <root>/<id> entirely. */
+int lifecycle_destroy(struct container *c);
+
+/* The live status: creating, created, running, paused or stopped. */
+const char *lifecycle_status(struct container *c);
+/* A pidfd for the container's init, verified against its start time; -ESRCH when gone. */
+int lifecycle_pidfd(const struct oci_state *st);
+/* RFC 3339 time now. */
+char *lifecycle_now(void);
+
+#endif

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Logging.  Without --log, warnings and errors go to stderr.  With --log FILE
+ * every line goes to the file, in text or as one JSON object per line
+ * {"level","msg","time"}, which is what containerd's shim and Podman parse;
+ * errors go to stderr as well so a person sees them.
+ */
+#include "log.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int log_fd = -1;
+static bool log_json;
+static bool log_debug_on;
+
+int log_open(const char *path, bool json, bool debug)
+{
+	log_json = json;
+	log_debug_on = debug;
+	if (path == NULL || *path == '\0')
+		return 0;
+	log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	return log_fd < 0 ? -errno : 0;
+}
+
+void log_close(void)
+{
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = -1;
+}
+
+bool log_debug_enabled(void)
+{
+	return log_debug_on;
+}
+
+static const char *level_name(enum log_level l)
+{
+	switch (l) {
+	case LOG_LEVEL_ERROR:
+		return "error";
+	case LOG_LEVEL_WARN:
+		return "warning";
+	case LOG_LEVEL_INFO:
+		return "info";
+	default:
+		return "debug";
+	}
+}
+
+static void json_escape(char *out, size_t outsz, const char *in)
+{
+	size_t o = 0;
+	for (; *in && o + 7 < outsz; in++) {
+		unsigned char c = (unsigned char)*in;
+		if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c == '\n') {
+			out[o++] = '\\';
+			out[o++] = 'n';
+		} else if (c < 0x20) {
+			o += (size_t)snprintf(out + o, outsz - o, "\\u%04x", c);
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void log_write(enum log_level level, const char *msg, bool to_stderr)
+{
+	char line[4096], esc[3072], ts[64];
+	struct timespec now;
+	struct tm tm;
+	int n;
+
+	if (log_fd >= 0) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		gmtime_r(&now.tv_sec, &tm);
+		n = (int)strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(ts + n, sizeof ts - (size_t)n, ".%09ldZ", now.tv_nsec);
+		if (log_json) {
+			json_escape(esc, sizeof esc, msg);
+			n = snprintf(line, sizeof line, "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
+				     level_name(level), esc, ts);
+		} else {
+			n = snprintf(line, sizeof line, "%s %s: %s\n", ts, level_name(level), msg);
+		}
+		if (n > (int)sizeof line - 1)
+			n = (int)sizeof line - 1;
+		write_all(log_fd, line, (size_t)n);
+	}
+	if (to_stderr || log_fd < 0) {
+		n = snprintf(line, sizeof line, "%s%s\n",
+			     level == LOG_LEVEL_ERROR ? "" : (level == LOG_LEVEL_WARN ? "warning: " : ""),
+			     msg);
+		if (n > (int)sizeof line - 1)
+			n = (int)sizeof line - 1;
+		write_all(STDERR_FILENO, line, (size_t)n);
+	}
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_write(level, msg, false);
+}
+
+void log_fatal(const char *msg)
+{
+	log_write(LOG_LEVEL_ERROR, msg, true);
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Framing for the parent <-> init protocol: one SEQPACKET datagram per message. */
+#include "sync.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "util.h"
+
+int sync_socketpair(int fds[2])
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+		return -errno;
+	return 0;
+}
+
+static int send_msg(int fd, const struct sync_msg *m, int passfd)
+{
+	struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof *m};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t n;
+
+	if (passfd >= 0) {
+		struct cmsghdr *c;
+		memset(&u, 0, sizeof u);
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof u.buf;
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+	}
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+int sync_send(int fd, enum sync_type type)
+{
+	struct sync_msg m = {.type = type};
+	return send_msg(fd, &m, -1);
+}
+
+int sync_send_fd(int fd, enum sync_type type, int passfd)
+{
+	struct sync_msg m = {.type = type};
+	return send_msg(fd, &m, passfd);
+}
+
+int sync_send_error(int fd, const char *stage, const struct nerr *e)
+{
+	struct sync_msg m = {.type = SYNC_ERROR, .errnum = e->errnum};
+	snprintf(m.stage, sizeof m.stage, "%s", stage);
+	snprintf(m.text, sizeof m.text, "%s", e->msg);
+	return send_msg(fd, &m, -1);
+}
+
+int sync_recv(int fd, struct sync_msg *m, int *passfd)
+{
+	struct iovec iov = {.iov_base = m, .iov_len = sizeof *m};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			    .msg_controllen = sizeof u.buf};
+	ssize_t n;
+
+	if (passfd)
+		*passfd = -1;
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -EPIPE;
+	if ((size_t)n != sizeof *m)
+		return -EPROTO;
+	m->stage[sizeof m->stage - 1] = '\0';
+	m->text[sizeof m->text - 1] = '\0';
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			int got;
+			memcpy(&got, CMSG_DATA(c), sizeof got);
+			if (passfd)
+				*passfd = got;
+			else
+				close(got);
+		}
+	}
+	return 0;
+}
+
+int sync_expect(int fd, enum sync_type want, struct nerr *e)
+{
+	struct sync_msg m;
+	int r = sync_recv(fd, &m, NULL);
+	if (r == -EPIPE)
+		return nerr_set(e, EPIPE, "container init exited before reporting its state");
+	if (r < 0)
+		return nerr_sys(e, -r, "read from container init");
+	if (m.type == SYNC_ERROR)
+		return nerr_set(e, m.errnum, "%s", m.text);
+	if (m.type != want)
+		return nerr_set(e, EPROTO, "container init: unexpected message %u (wanted %u)", m.type,
+				want);
+	return 0;
+}
