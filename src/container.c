@@ -336,7 +336,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	r = lifecycle_claim(g->root, o->id, c, e);
 	if (r < 0)
 		goto out_cfg;
-	if (mkfifoat(c->dirfd, EXEC_FIFO_NAME, 0600) < 0) {
+	if (mkfifoat(c->dirfd, EXEC_FIFO_NAME, 0622) < 0 || fchmodat(c->dirfd, EXEC_FIFO_NAME, 0622, 0) < 0) {
 		r = nerr_sys(e, errno, "create exec fifo");
 		goto fail;
 	}
@@ -433,6 +433,11 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	if (r < 0) {
 		r = nerr_sys(e, -r, "write to container init");
 		goto fail;
+	}
+	{
+		/* The init closes its end once it no longer dies with us. */
+		struct sync_msg m;
+		sync_recv(x.sync_fd, &m, NULL);
 	}
 	close(x.sync_fd);
 	close(x.fifo_fd);

@@ -1,0 +1,104 @@
+#!/usr/bin/env bats
+# The command line: global flags, help, version, spec, logs.
+
+load helpers
+
+setup() {
+	setup_bundle
+}
+
+@test "--version prints the version, the spec and libseccomp" {
+	run "$NUCLEUS_OCI" --version
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^nucleus-oci\ version\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	[ "${lines[1]}" = "spec: 1.3.0" ]
+	[[ "${lines[2]}" =~ ^libseccomp:\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "--help everywhere" {
+	run "$NUCLEUS_OCI" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"create"*"start"*"delete"* ]]
+	for cmd in create start state kill delete run list spec; do
+		run "$NUCLEUS_OCI" $cmd --help
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"Usage: nucleus-oci $cmd"* ]]
+	done
+}
+
+@test "unknown commands and flags are errors" {
+	run "$NUCLEUS_OCI" frobnicate
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'unknown command "frobnicate"'* ]]
+	run "$NUCLEUS_OCI" create --frob x
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"flag provided but not defined: --frob"* ]]
+}
+
+@test "--flag=value and --flag value are both accepted" {
+	update_config '.process.args = ["true"]'
+	"$NUCLEUS_OCI" --root="$ROOT" create --bundle="$BUNDLE" --pid-file="$BATS_TEST_TMPDIR/p1" c1
+	"$NUCLEUS_OCI" --root "$ROOT" create -b "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/p2" c2
+	[ -s "$BATS_TEST_TMPDIR/p1" ]
+	[ -s "$BATS_TEST_TMPDIR/p2" ]
+	[ "$(status_of c1)" = "created" ]
+	[ "$(status_of c2)" = "created" ]
+}
+
+@test "spec writes a default config that runs, and refuses to overwrite" {
+	d="$BATS_TEST_TMPDIR/spec"
+	mkdir "$d"
+	"$NUCLEUS_OCI" spec --bundle "$d"
+	jq -e '.ociVersion == "1.3.0" and .process.args == ["sh"] and .root.path == "rootfs"' "$d/config.json"
+	jq -e '[.linux.namespaces[].type] | index("pid") and index("mount") and index("cgroup")' "$d/config.json"
+	run "$NUCLEUS_OCI" spec --bundle "$d"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"exists"* ]]
+	rm "$d/config.json"
+	"$NUCLEUS_OCI" spec --rootless --bundle "$d"
+	jq -e '[.linux.namespaces[].type] | index("user")' "$d/config.json"
+	jq -e '.linux.uidMappings[0].hostID == 0' "$d/config.json"
+}
+
+@test "--log with --log-format json writes one error object" {
+	log="$BATS_TEST_TMPDIR/log.json"
+	run "$NUCLEUS_OCI" --root "$ROOT" --log "$log" --log-format json state nope
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <"$log")" -eq 1 ]
+	jq -e '.level == "error" and (.msg | contains("container \"nope\" does not exist")) and (.time | length > 0)' "$log"
+}
+
+@test "--log with text format" {
+	log="$BATS_TEST_TMPDIR/log.txt"
+	run "$NUCLEUS_OCI" --root "$ROOT" --log "$log" state nope
+	[ "$status" -eq 1 ]
+	grep -q 'error: container "nope" does not exist' "$log"
+}
+
+@test "--log-format rejects unknown formats" {
+	run "$NUCLEUS_OCI" --log-format xml list
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"invalid log format"* ]]
+}
+
+@test "--systemd-cgroup gives a clear error" {
+	run "$NUCLEUS_OCI" --root "$ROOT" --systemd-cgroup create --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"systemd cgroup management is not available"* ]]
+	[ ! -e "$ROOT/c1" ]
+}
+
+@test "--root defaults to /run/nucleus-oci" {
+	update_config '.process.args = ["sleep", "100"]'
+	id="default-root-$$"
+	"$NUCLEUS_OCI" create --bundle "$BUNDLE" "$id"
+	[ -f "/run/nucleus-oci/$id/state.json" ]
+	"$NUCLEUS_OCI" delete --force "$id"
+	[ ! -e "/run/nucleus-oci/$id" ]
+}
+
+@test "--debug is accepted" {
+	update_config '.process.args = ["true"]'
+	run "$NUCLEUS_OCI" --root "$ROOT" --debug run t1
+	[ "$status" -eq 0 ]
+}
