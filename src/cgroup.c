@@ -223,3 +223,26 @@ bool cgroup_is_frozen(const char *path)
 	}
 	return false;
 }
+
+/* ---- exec: join an existing cgroup ---------------------------------------- */
+
+int cgroup_enter(const char *path, pid_t pid, struct nerr *e)
+{
+	struct hierarchy h[MAX_HIERARCHIES];
+	char file[PATH_MAX + 32], pidbuf[32];
+	int n = probe_hierarchies(h, MAX_HIERARCHIES), r;
+
+	if (n < 0)
+		return nerr_sys(e, -n, "read /proc/self/mountinfo");
+	snprintf(pidbuf, sizeof pidbuf, "%d", (int)pid);
+	for (int i = 0; i < n; i++) {
+		snprintf(file, sizeof file, "%s%s/cgroup.procs", h[i].mountpoint, path);
+		r = write_file_at(AT_FDCWD, file, pidbuf, strlen(pidbuf));
+		/* A hierarchy mounted after the container was made has no cgroup for it. */
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return nerr_sys(e, -r, "join cgroup %s", file);
+	}
+	return 0;
+}

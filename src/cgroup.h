@@ -19,5 +19,8 @@ int cgroup_destroy(const char *path, struct nerr *e);
 /* Signal every process in the cgroup. */
 int cgroup_kill_all(const char *path, int sig, struct nerr *e);
 bool cgroup_is_frozen(const char *path);
+/* exec: move pid (0: the caller) into the container's existing cgroup, in
+ * every hierarchy where it exists. */
+int cgroup_enter(const char *path, pid_t pid, struct nerr *e);
 
 #endif

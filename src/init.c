@@ -18,9 +18,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "mounts.h"
+#include "process.h"
 #include "security.h"
 #include "sync.h"
+#include "terminal.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -118,12 +121,38 @@ static int new_keyring(struct init_args *a, struct nerr *e)
 	return 0;
 }
 
+/* The parent runs prestart/createRuntime and answers with the state memfd
+ * our own hooks read. */
 static int create_runtime_hooks(struct init_args *a, struct nerr *e)
 {
+	struct sync_msg m;
 	int r = sync_send(a->sync_fd, SYNC_CREATE_RUNTIME);
 	if (r < 0)
 		return nerr_sys(e, -r, "write to parent");
-	return sync_expect(a->sync_fd, SYNC_CONTINUE, e);
+	r = sync_recv(a->sync_fd, &m, &a->state_fd);
+	if (r < 0)
+		return nerr_sys(e, -r, "read from parent");
+	if (m.type != SYNC_CONTINUE)
+		return nerr_set(e, EPROTO, "parent: unexpected message %u", m.type);
+	return 0;
+}
+
+/* In the container's namespaces, before pivot_root: the hook path still
+ * resolves in the runtime's filesystem, as the spec asks. */
+static int create_container_hooks(struct init_args *a, struct nerr *e)
+{
+	return hooks_run(&a->cfg->hooks.create_container, "createContainer", a->state_fd, e);
+}
+
+static int setup_console(struct init_args *a, struct nerr *e)
+{
+	int r;
+	if (a->console_fd < 0)
+		return 0;
+	r = terminal_setup(a->console_fd, &a->cfg->process->console_size, true, e);
+	close(a->console_fd);
+	a->console_fd = -1;
+	return r;
 }
 
 static int apply_sysctl(struct init_args *a, struct nerr *e)
@@ -160,9 +189,7 @@ static const char *env_get(const struct oci_strv *env, const char *name)
 	return NULL;
 }
 
-/* Resolve args[0] like execvp would, with the container's PATH, so a
- * missing executable fails `create` with the wording engines match. */
-static int find_executable(const struct oci_process *p, char *out, size_t outsz, struct nerr *e)
+int init_find_executable(const struct oci_process *p, char *out, size_t outsz, struct nerr *e)
 {
 	const char *name = p->args.items[0];
 	const char *path = env_get(&p->env, "PATH");
@@ -219,15 +246,6 @@ static int report_ready(struct init_args *a, struct nerr *e)
 	return 0;
 }
 
-/* execve wants NULL-terminated vectors; the model keeps {items, len}. */
-static char **strv_terminated(const struct oci_strv *v)
-{
-	char **out = xcalloc(v->len + 1, sizeof *out);
-	for (size_t i = 0; i < v->len; i++)
-		out[i] = v->items[i];
-	return out;
-}
-
 __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, const char *exe)
 {
 	const struct oci_process *p = a->cfg->process;
@@ -235,18 +253,29 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, c
 	int fd;
 
 	if (a->fifo_fd >= 0) {
+		struct nerr e = {0};
 		snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", a->fifo_fd);
 		fd = open(fdpath, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0", 1) != 1) {
+		if (fd < 0) {
 			fprintf(stderr, "nucleus-oci init: wait for start on exec.fifo: %s\n", strerror(errno));
 			_exit(127);
 		}
+		/* `start` is reading: startContainer hooks run now, and their
+		 * failure is what `start` reports instead of the go byte. */
+		if (hooks_run(&a->cfg->hooks.start_container, "startContainer", a->state_fd, &e) < 0) {
+			dprintf(fd, "E%s", e.msg);
+			_exit(1);
+		}
+		if (write(fd, "0", 1) != 1)
+			_exit(127);
 		close(fd);
 		close(a->fifo_fd);
 	}
+	if (a->state_fd >= 0)
+		close(a->state_fd);
 	/* Nothing of the runtime's reaches the process: stdio and preserved fds only. */
-	syscall(SYS_close_range, 3 + a->preserve_fds, ~0U, 0);
-	execve(exe, strv_terminated(&p->args), strv_terminated(&p->env));
+	syscall(SYS_close_range, 3 + a->listen_fds + a->preserve_fds, ~0U, 0);
+	execve(exe, process_argv(&p->args), process_envp(&p->env, a->listen_fds));
 	fprintf(stderr, "exec: \"%s\": %s\n", p->args.items[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
 }
@@ -286,14 +315,16 @@ void init_main(struct init_args *a)
 	STEP("keyring", new_keyring(a, &e));
 	STEP("mounts", mounts_setup(a->cfg, a->rootfs, &rootfd, &e));
 	STEP("createRuntime hooks", create_runtime_hooks(a, &e));
+	STEP("createContainer hooks", create_container_hooks(a, &e));
 	STEP("pivot_root", mounts_enter_root(rootfd, a->rootfs, a->no_pivot, &e));
 	close(rootfd);
+	STEP("console", setup_console(a, &e));
 	STEP("filesystem", mounts_finalize(a->cfg, &e));
 	STEP("sysctl", apply_sysctl(a, &e));
 	STEP("rlimits", security_apply_rlimits(a->cfg->process, &e));
 	STEP("cwd", change_dir(a, &e));
 	STEP("user and capabilities", process_creds(a, &e));
-	STEP("executable", find_executable(a->cfg->process, exe, sizeof exe, &e));
+	STEP("executable", init_find_executable(a->cfg->process, exe, sizeof exe, &e));
 	STEP("ready", report_ready(a, &e));
 	wait_start_and_exec(a, exe);
 }

@@ -4,6 +4,9 @@
 #define NUCLEUS_INIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
 
 #include "oci_spec.h"
 
@@ -17,7 +20,14 @@ struct init_args {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
+	int listen_fds; /* socket activation fds passed on before the preserved ones */
+	int console_fd; /* console socket to send the pty master on; -1 for none */
+	int state_fd;	/* memfd with the state for createContainer/startContainer hooks */
 };
+
+/* Resolve args[0] like execvp would, with the process's PATH, so a missing
+ * executable fails with the wording engines match. */
+int init_find_executable(const struct oci_process *p, char *out, size_t outsz, struct nerr *e);
 
 /* Never returns: execs the process or reports an error and exits. */
 __attribute__((noreturn)) void init_main(struct init_args *a);

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the init and exec both hand to execve: argv, envp, socket-activation fds. */
+#ifndef NUCLEUS_PROCESS_H
+#define NUCLEUS_PROCESS_H
+
+#include "oci_spec.h"
+
+/* The number of socket-activation fds passed to us (LISTEN_FDS when
+ * LISTEN_PID is our pid, as systemd sets them), 0 otherwise. */
+int process_listen_fds(void);
+/* NULL-terminated argv for execve. */
+char **process_argv(const struct oci_strv *args);
+/* NULL-terminated envp for execve.  With listen_fds > 0, LISTEN_FDS=n and
+ * LISTEN_PID are set; LISTEN_PID, when present, is rewritten to our pid,
+ * which is the process's own pid after execve. */
+char **process_envp(const struct oci_strv *env, int listen_fds);
+
+#endif
