@@ -381,7 +381,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	r = write_file_atomic_at(c->dirfd, CONFIG_NAME, x.config_raw, x.config_len, 0600, e);
 	if (r < 0)
 		goto fail;
-	if (o->has_console_fd) {
+	if (o->has_console_fd && x.cfg->process->terminal) {
 		x.console_fd = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3);
 		if (x.console_fd < 0) {
 			r = nerr_sys(e, errno, "console socket");
