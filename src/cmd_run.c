@@ -147,6 +147,8 @@ int cmd_run(struct globals *g, int argc, char **argv)
 		return command_fail(&e);
 	}
 	master = relay_master(relay[0]);
+	if (master >= 0)
+		terminal_copy_size(master);
 	forward_pidfd = pidfd;
 	if (container_start(&c, &e) < 0) {
 		struct nerr ignored;

@@ -55,6 +55,7 @@ struct exec_ctx {
 	int sync_fd;	 /* child end */
 	int console_fd;	 /* where the child sends the pty master; -1 without a terminal */
 	int listen_fds;
+	bool relay; /* the pty is relayed to our stdin/stdout */
 };
 
 /*
@@ -134,7 +135,7 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	CHILD_STEP("namespaces", child_enter(x, &e));
 	if (x->console_fd >= 0) {
-		CHILD_STEP("terminal", terminal_setup(x->console_fd, &p->console_size, false, &e));
+		CHILD_STEP("terminal", terminal_setup(x->console_fd, &p->console_size, false, x->relay, &e));
 		close(x->console_fd);
 	}
 	CHILD_STEP("user and capabilities", child_creds(p, &e));
@@ -183,6 +184,7 @@ static int open_console(struct exec_ctx *x, int *relay_fd, struct nerr *e)
 		return nerr_sys(e, errno, "socketpair");
 	*relay_fd = sv[0];
 	x->console_fd = sv[1];
+	x->relay = true;
 	return 0;
 }
 

@@ -98,6 +98,13 @@ int terminal_recv(int sock, struct nerr *e)
 	return nerr_set(e, EPROTO, "receive the pty master: no file descriptor came");
 }
 
+static void copy_winsize(int from, int to)
+{
+	struct winsize ws;
+	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+		ioctl(to, TIOCSWINSZ, &ws);
+}
+
 /* /dev/console is the slave, bound over a file the mount can cover. */
 static int bind_console(const char *slave_path, struct nerr *e)
 {
@@ -116,7 +123,8 @@ static int bind_console(const char *slave_path, struct nerr *e)
 	return 0;
 }
 
-int terminal_setup(int sock, const struct oci_box *size, bool console, struct nerr *e)
+int terminal_setup(int sock, const struct oci_box *size, bool console, bool size_from_stdin,
+		   struct nerr *e)
 {
 	_cleanup_close_ int master = -1, slave = -1;
 	char name[PATH_MAX];
@@ -141,6 +149,9 @@ int terminal_setup(int sock, const struct oci_box *size, bool console, struct ne
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return nerr_sys(e, errno, "set the console size");
 	}
+	/* Relayed to the caller's terminal: its size, before the program runs. */
+	if (size_from_stdin && isatty(STDIN_FILENO))
+		copy_winsize(STDIN_FILENO, slave);
 	if (console && bind_console(name, e) < 0)
 		return -e->errnum;
 	if (send_master(sock, master, name, e) < 0)
@@ -157,11 +168,10 @@ int terminal_setup(int sock, const struct oci_box *size, bool console, struct ne
 
 /* ---- the caller's side: relay between our terminal and the master ---------- */
 
-static void copy_winsize(int from, int to)
+void terminal_copy_size(int master)
 {
-	struct winsize ws;
-	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
-		ioctl(to, TIOCSWINSZ, &ws);
+	if (isatty(STDIN_FILENO))
+		copy_winsize(STDIN_FILENO, master);
 }
 
 /* Copy what is readable now; returns false at end of file or error. */
