@@ -83,9 +83,12 @@ static const char feature_context_modes[] = "bind,copy";
 
 /* ---- what the host supports ---------------------------------------------------- */
 
-/* A flag the kernel knows fails with EFAULT on a NULL program, an unknown one with EINVAL. */
+/* A flag the kernel knows fails with EFAULT on a NULL program, an unknown one
+ * with EINVAL.  WAIT_KILLABLE_RECV is only valid with NEW_LISTENER. */
 static bool seccomp_flag_supported(unsigned int flag)
 {
+	if (flag == (1U << 5))
+		flag |= 1U << 3;
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
 }
 
