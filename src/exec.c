@@ -148,7 +148,7 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	execve(exe, process_argv(&p->args), process_envp(&p->env, x->listen_fds));
 	stage = "exec";
-	nerr_sys(&e, errno, "exec: \"%s\"", p->args.items[0]);
+	nerr_set(&e, errno, "exec: \"%s\": %s", p->args.items[0], process_errno_text(errno));
 fail:
 	sync_send_error(x->sync_fd, stage, &e);
 	_exit(1);

@@ -197,9 +197,12 @@ int init_find_executable(const struct oci_process *p, char *out, size_t outsz, s
 
 	if (strchr(name, '/')) {
 		if (stat(name, &sb) < 0)
-			return nerr_sys(e, errno, "exec: \"%s\"", name);
+			return nerr_set(e, errno, "exec: \"%s\": stat %s: %s", name, name,
+					process_errno_text(errno));
 		if (S_ISDIR(sb.st_mode))
 			return nerr_set(e, EACCES, "exec: \"%s\": is a directory: permission denied", name);
+		if (!(sb.st_mode & 0111))
+			return nerr_set(e, EACCES, "exec: \"%s\": permission denied", name);
 		snprintf(out, outsz, "%s", name);
 		return 0;
 	}
@@ -276,7 +279,7 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, c
 	/* Nothing of the runtime's reaches the process: stdio and preserved fds only. */
 	syscall(SYS_close_range, 3 + a->listen_fds + a->preserve_fds, ~0U, 0);
 	execve(exe, process_argv(&p->args), process_envp(&p->env, a->listen_fds));
-	fprintf(stderr, "exec: \"%s\": %s\n", p->args.items[0], strerror(errno));
+	fprintf(stderr, "exec: \"%s\": %s\n", p->args.items[0], process_errno_text(errno));
 	_exit(errno == ENOENT ? 127 : 126);
 }
 

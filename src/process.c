@@ -55,3 +55,23 @@ char **process_envp(const struct oci_strv *env, int listen_fds)
 		out[n++] = xasprintf("LISTEN_PID=%d", (int)getpid());
 	return out;
 }
+
+const char *process_errno_text(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return "no such file or directory";
+	case EACCES:
+		return "permission denied";
+	case EPERM:
+		return "operation not permitted";
+	case ENOEXEC:
+		return "exec format error";
+	case ENOTDIR:
+		return "not a directory";
+	case ELOOP:
+		return "too many levels of symbolic links";
+	default:
+		return strerror(err);
+	}
+}

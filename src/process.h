@@ -15,4 +15,8 @@ char **process_argv(const struct oci_strv *args);
  * which is the process's own pid after execve. */
 char **process_envp(const struct oci_strv *env, int listen_fds);
 
+/* errno as runc words it where engines match the text ("permission
+ * denied", "no such file or directory"): lower case, Go's wording. */
+const char *process_errno_text(int err);
+
 #endif

@@ -157,10 +157,13 @@ init_pid() {
 	jq -e '.msg | contains("executable file not found in $PATH")' "$BATS_TEST_TMPDIR/log.json"
 	run noci exec ex-a /no/such/file
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"no such file or directory"* || "$output" == *"No such file or directory"* ]]
+	[ "$output" = 'exec: "/no/such/file": stat /no/such/file: no such file or directory' ]
 	run noci exec ex-a /etc
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"permission denied"* ]]
+	run noci exec ex-a /etc/passwd
+	[ "$status" -eq 1 ]
+	[ "$output" = 'exec: "/etc/passwd": permission denied' ]
 }
 
 @test "exec in a stopped or missing container" {
