@@ -32,23 +32,23 @@ enum {
 };
 
 static const struct cli_opt opts[] = {
-	{"process", 'p', true, O_PROCESS, "path to a process.json describing the process"},
-	{"env", 'e', true, O_ENV, "set an environment variable (KEY=VALUE), repeatable"},
-	{"cwd", 0, true, O_CWD, "working directory in the container"},
-	{"user", 'u', true, O_USER, "UID[:GID] to run as"},
-	{"additional-gids", 'g', true, O_ADDITIONAL_GIDS, "an additional group ID, repeatable"},
-	{"tty", 't', false, O_TTY, "allocate a pseudo-terminal"},
-	{"cap", 'c', true, O_CAP, "add a capability (CAP_NAME), repeatable"},
-	{"no-new-privs", 0, false, O_NO_NEW_PRIVS, "set no_new_privs for the process"},
-	{"detach", 'd', false, O_DETACH, "do not wait for the process"},
-	{"pid-file", 0, true, O_PID_FILE, "write the process's host pid to this file"},
-	{"console-socket", 0, true, O_CONSOLE_SOCKET, "unix socket to receive the pty master"},
-	{"preserve-fds", 0, true, O_PRESERVE_FDS, "pass N extra fds (3..3+N-1) to the process"},
-	{"process-label", 0, true, O_PROCESS_LABEL, "SELinux label (accepted; SELinux is not enabled)"},
-	{"apparmor", 0, true, O_APPARMOR, "AppArmor profile (accepted; AppArmor is not enabled)"},
-	{"ignore-paused", 0, false, O_IGNORE_PAUSED, "accepted for compatibility"},
-	{"cgroup", 0, true, O_CGROUP, "accepted for compatibility"},
-	{NULL, 0, false, 0, NULL},
+    {"process", 'p', true, O_PROCESS, "path to a process.json describing the process"},
+    {"env", 'e', true, O_ENV, "set an environment variable (KEY=VALUE), repeatable"},
+    {"cwd", 0, true, O_CWD, "working directory in the container"},
+    {"user", 'u', true, O_USER, "UID[:GID] to run as"},
+    {"additional-gids", 'g', true, O_ADDITIONAL_GIDS, "an additional group ID, repeatable"},
+    {"tty", 't', false, O_TTY, "allocate a pseudo-terminal"},
+    {"cap", 'c', true, O_CAP, "add a capability (CAP_NAME), repeatable"},
+    {"no-new-privs", 0, false, O_NO_NEW_PRIVS, "set no_new_privs for the process"},
+    {"detach", 'd', false, O_DETACH, "do not wait for the process"},
+    {"pid-file", 0, true, O_PID_FILE, "write the process's host pid to this file"},
+    {"console-socket", 0, true, O_CONSOLE_SOCKET, "unix socket to receive the pty master"},
+    {"preserve-fds", 0, true, O_PRESERVE_FDS, "pass N extra fds (3..3+N-1) to the process"},
+    {"process-label", 0, true, O_PROCESS_LABEL, "SELinux label (accepted; SELinux is not enabled)"},
+    {"apparmor", 0, true, O_APPARMOR, "AppArmor profile (accepted; AppArmor is not enabled)"},
+    {"ignore-paused", 0, false, O_IGNORE_PAUSED, "accepted for compatibility"},
+    {"cgroup", 0, true, O_CGROUP, "accepted for compatibility"},
+    {NULL, 0, false, 0, NULL},
 };
 
 struct exec_cli {
@@ -97,7 +97,8 @@ static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
 		break;
 	case O_ADDITIONAL_GIDS:
 		if (parse_uint(arg, &n) < 0 || n > UINT32_MAX)
-			return nerr_set(e, EINVAL, "--additional-gids: invalid group ID \"%s\"", arg);
+			return nerr_set(e, EINVAL, "--additional-gids: invalid group ID \"%s\"",
+			                arg);
 		strv_add(&o->gids, arg);
 		break;
 	case O_TTY:
@@ -162,11 +163,11 @@ static int parse_user(const char *s, struct oci_user *u, struct nerr *e)
 
 /* The container's process, changed by the command line as runc does. */
 static int apply_flags(struct exec_cli *o, char **args, int nargs, struct oci_process *p,
-		       struct nerr *e)
+                       struct nerr *e)
 {
 	struct oci_strv *sets[] = {&p->capabilities.bounding, &p->capabilities.effective,
-				   &p->capabilities.permitted, &p->capabilities.inheritable,
-				   &p->capabilities.ambient};
+	                           &p->capabilities.permitted, &p->capabilities.inheritable,
+	                           &p->capabilities.ambient};
 	strv_clear(&p->args);
 	p->args = (struct oci_strv){0};
 	for (int i = 0; i < nargs; i++)
@@ -175,7 +176,8 @@ static int apply_flags(struct exec_cli *o, char **args, int nargs, struct oci_pr
 		env_set(&p->env, o->env.items[i]);
 	if (o->cwd) {
 		if (o->cwd[0] != '/')
-			return nerr_set(e, EINVAL, "--cwd \"%s\": must be an absolute path", o->cwd);
+			return nerr_set(e, EINVAL, "--cwd \"%s\": must be an absolute path",
+			                o->cwd);
 		free(p->cwd);
 		p->cwd = xstrdup(o->cwd);
 	}
@@ -184,8 +186,8 @@ static int apply_flags(struct exec_cli *o, char **args, int nargs, struct oci_pr
 	for (size_t i = 0; i < o->gids.len; i++) {
 		unsigned long long g;
 		parse_uint(o->gids.items[i], &g);
-		p->user.additional_gids = realloc(p->user.additional_gids,
-						  (p->user.n_additional_gids + 1) * sizeof(uint32_t));
+		p->user.additional_gids = realloc(
+		    p->user.additional_gids, (p->user.n_additional_gids + 1) * sizeof(uint32_t));
 		if (!p->user.additional_gids)
 			abort();
 		p->user.additional_gids[p->user.n_additional_gids++] = (uint32_t)g;
@@ -202,7 +204,7 @@ static int apply_flags(struct exec_cli *o, char **args, int nargs, struct oci_pr
 }
 
 static int load_process(struct exec_cli *o, char **args, int nargs, struct oci_config *cfg,
-			struct oci_process **out, struct nerr *e)
+                        struct oci_process **out, struct nerr *e)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct spec_error se;
@@ -211,7 +213,8 @@ static int load_process(struct exec_cli *o, char **args, int nargs, struct oci_c
 
 	if (!o->process_file) {
 		if (nargs == 0)
-			return nerr_set(e, EINVAL, "exec: expected a command to run (or --process FILE)");
+			return nerr_set(e, EINVAL,
+			                "exec: expected a command to run (or --process FILE)");
 		*out = TAKE_PTR(cfg->process);
 		return apply_flags(o, args, nargs, *out, e);
 	}
@@ -236,7 +239,7 @@ int cmd_exec(struct globals *g, int argc, char **argv)
 
 	if (help) {
 		cli_print_help("exec [options] ID [COMMAND [ARGS...]]",
-			       "Run a process in a running container.", opts);
+		               "Run a process in a running container.", opts);
 		return 0;
 	}
 	if (first < 0)

@@ -22,56 +22,69 @@
 /* ---- what nucleus-oci knows -------------------------------------------------- */
 
 static const char *const feature_hooks[] = {
-	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
+    "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
 };
 
 static const char *const feature_mount_options[] = {
-	"async",  "atime",   "bind",	   "defaults",	 "dev",		  "diratime",	 "dirsync",
-	"exec",	  "mand",    "noatime",	   "nodev",	 "nodiratime",	  "noexec",	 "nomand",
-	"norelatime", "nostrictatime", "nosuid", "private", "rbind",	  "relatime",	 "remount",
-	"rprivate", "rshared", "rslave",   "runbindable", "ro",		  "rw",		 "shared",
-	"slave",  "strictatime", "suid",   "sync",	 "unbindable",	  NULL,
+    "async",      "atime",         "bind",    "defaults",    "dev",        "diratime", "dirsync",
+    "exec",       "mand",          "noatime", "nodev",       "nodiratime", "noexec",   "nomand",
+    "norelatime", "nostrictatime", "nosuid",  "private",     "rbind",      "relatime", "remount",
+    "rprivate",   "rshared",       "rslave",  "runbindable", "ro",         "rw",       "shared",
+    "slave",      "strictatime",   "suid",    "sync",        "unbindable", NULL,
 };
 
 static const char *const feature_namespaces[] = {
-	"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL,
+    "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL,
 };
 
 static const char *const feature_seccomp_actions[] = {
-	"SCMP_ACT_ALLOW",	 "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-	"SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",   "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
-	"SCMP_ACT_TRAP",	 NULL,
+    "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
+    "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+    "SCMP_ACT_NOTIFY",      "SCMP_ACT_TRACE",
+    "SCMP_ACT_TRAP",        NULL,
 };
 
 static const char *const feature_seccomp_operators[] = {
-	"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
-	"SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL,
+    "SCMP_CMP_EQ", "SCMP_CMP_GE",        "SCMP_CMP_GT", "SCMP_CMP_LE",
+    "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL,
 };
 
 /* The OCI name and libseccomp's name of each architecture. */
 static const char *const feature_seccomp_archs[][2] = {
-	{"SCMP_ARCH_X86", "x86"},	    {"SCMP_ARCH_X86_64", "x86_64"},
-	{"SCMP_ARCH_X32", "x32"},	    {"SCMP_ARCH_ARM", "arm"},
-	{"SCMP_ARCH_AARCH64", "aarch64"}, {"SCMP_ARCH_MIPS", "mips"},
-	{"SCMP_ARCH_MIPS64", "mips64"},	    {"SCMP_ARCH_MIPS64N32", "mips64n32"},
-	{"SCMP_ARCH_MIPSEL", "mipsel"},	    {"SCMP_ARCH_MIPSEL64", "mipsel64"},
-	{"SCMP_ARCH_MIPSEL64N32", "mipsel64n32"}, {"SCMP_ARCH_PPC", "ppc"},
-	{"SCMP_ARCH_PPC64", "ppc64"},	    {"SCMP_ARCH_PPC64LE", "ppc64le"},
-	{"SCMP_ARCH_S390", "s390"},	    {"SCMP_ARCH_S390X", "s390x"},
-	{"SCMP_ARCH_PARISC", "parisc"},	    {"SCMP_ARCH_PARISC64", "parisc64"},
-	{"SCMP_ARCH_RISCV64", "riscv64"},   {"SCMP_ARCH_LOONGARCH64", "loongarch64"},
-	{"SCMP_ARCH_M68K", "m68k"},	    {"SCMP_ARCH_SH", "sh"},
-	{"SCMP_ARCH_SHEB", "sheb"},
+    {"SCMP_ARCH_X86", "x86"},
+    {"SCMP_ARCH_X86_64", "x86_64"},
+    {"SCMP_ARCH_X32", "x32"},
+    {"SCMP_ARCH_ARM", "arm"},
+    {"SCMP_ARCH_AARCH64", "aarch64"},
+    {"SCMP_ARCH_MIPS", "mips"},
+    {"SCMP_ARCH_MIPS64", "mips64"},
+    {"SCMP_ARCH_MIPS64N32", "mips64n32"},
+    {"SCMP_ARCH_MIPSEL", "mipsel"},
+    {"SCMP_ARCH_MIPSEL64", "mipsel64"},
+    {"SCMP_ARCH_MIPSEL64N32", "mipsel64n32"},
+    {"SCMP_ARCH_PPC", "ppc"},
+    {"SCMP_ARCH_PPC64", "ppc64"},
+    {"SCMP_ARCH_PPC64LE", "ppc64le"},
+    {"SCMP_ARCH_S390", "s390"},
+    {"SCMP_ARCH_S390X", "s390x"},
+    {"SCMP_ARCH_PARISC", "parisc"},
+    {"SCMP_ARCH_PARISC64", "parisc64"},
+    {"SCMP_ARCH_RISCV64", "riscv64"},
+    {"SCMP_ARCH_LOONGARCH64", "loongarch64"},
+    {"SCMP_ARCH_M68K", "m68k"},
+    {"SCMP_ARCH_SH", "sh"},
+    {"SCMP_ARCH_SHEB", "sheb"},
 };
 
 static const struct {
 	const char *name;
 	unsigned int flag;
 } feature_seccomp_flags[] = {
-	{"SECCOMP_FILTER_FLAG_TSYNC", 1U << 0},
-	{"SECCOMP_FILTER_FLAG_LOG", 1U << 1},
-	{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", 1U << 2},
-	{"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 1U << 5},
+    {"SECCOMP_FILTER_FLAG_TSYNC", 1U << 0},
+    {"SECCOMP_FILTER_FLAG_LOG", 1U << 1},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", 1U << 2},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 1U << 5},
 };
 
 /* idmapped mounts (mount_setattr MOUNT_ATTR_IDMAP) are not applied yet. */
@@ -141,7 +154,8 @@ static void gen_capabilities(yajl_gen g)
 			break;
 		}
 		for (i = 0; name[i] && i < sizeof upper - 1; i++)
-			upper[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
+			upper[i] =
+			    (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
 		upper[i] = '\0';
 		cap_free(name);
 		gen_str(g, upper);
@@ -216,7 +230,8 @@ static void gen_annotations(yajl_gen g)
 	{
 		const struct scmp_version *v = seccomp_version();
 		char buf[48];
-		snprintf(buf, sizeof buf, "%u.%u.%u", v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+		snprintf(buf, sizeof buf, "%u.%u.%u", v ? v->major : 0, v ? v->minor : 0,
+		         v ? v->micro : 0);
 		gen_str(g, buf);
 	}
 	yajl_gen_map_close(g);
@@ -234,7 +249,9 @@ int cmd_features(struct globals *gl, int argc, char **argv)
 	(void)gl;
 
 	if (help) {
-		cli_print_help("features", "Print the features of this runtime (runtime-spec features.json).", opts);
+		cli_print_help("features",
+		               "Print the features of this runtime (runtime-spec features.json).",
+		               opts);
 		return 0;
 	}
 	if (first < 0)

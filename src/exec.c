@@ -40,9 +40,10 @@
 #endif
 
 static const int ns_flag[OCI_NS_COUNT] = {
-	[OCI_NS_PID] = CLONE_NEWPID,	 [OCI_NS_NETWORK] = CLONE_NEWNET, [OCI_NS_MOUNT] = CLONE_NEWNS,
-	[OCI_NS_IPC] = CLONE_NEWIPC,	 [OCI_NS_UTS] = CLONE_NEWUTS,	  [OCI_NS_USER] = CLONE_NEWUSER,
-	[OCI_NS_CGROUP] = CLONE_NEWCGROUP, [OCI_NS_TIME] = CLONE_NEWTIME,
+    [OCI_NS_PID] = CLONE_NEWPID,       [OCI_NS_NETWORK] = CLONE_NEWNET,
+    [OCI_NS_MOUNT] = CLONE_NEWNS,      [OCI_NS_IPC] = CLONE_NEWIPC,
+    [OCI_NS_UTS] = CLONE_NEWUTS,       [OCI_NS_USER] = CLONE_NEWUSER,
+    [OCI_NS_CGROUP] = CLONE_NEWCGROUP, [OCI_NS_TIME] = CLONE_NEWTIME,
 };
 
 struct exec_ctx {
@@ -51,9 +52,9 @@ struct exec_ctx {
 	const struct oci_process *p;
 	const char *cgroup_path;
 	int init_pidfd;
-	int ns_flags;	 /* namespaces of the init that are not ours */
-	int sync_fd;	 /* child end */
-	int console_fd;	 /* where the child sends the pty master; -1 without a terminal */
+	int ns_flags;   /* namespaces of the init that are not ours */
+	int sync_fd;    /* child end */
+	int console_fd; /* where the child sends the pty master; -1 without a terminal */
 	int listen_fds;
 	bool relay; /* the pty is relayed to our stdin/stdout */
 };
@@ -64,7 +65,7 @@ struct exec_ctx {
  * init uses.  This is the single call point for them in exec.
  */
 static int exec_apply_confinement(const struct oci_config *cfg, const struct oci_process *p,
-				  struct nerr *e)
+                                  struct nerr *e)
 {
 	(void)cfg;
 	(void)p;
@@ -117,11 +118,11 @@ static int child_creds(const struct oci_process *p, struct nerr *e)
 	return r;
 }
 
-#define CHILD_STEP(name, call) \
-	do { \
-		stage = (name); \
-		if ((call) < 0) \
-			goto fail; \
+#define CHILD_STEP(name, call)                                                                     \
+	do {                                                                                       \
+		stage = (name);                                                                    \
+		if ((call) < 0)                                                                    \
+			goto fail;                                                                 \
 	} while (0)
 
 __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
@@ -135,7 +136,8 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	CHILD_STEP("namespaces", child_enter(x, &e));
 	if (x->console_fd >= 0) {
-		CHILD_STEP("terminal", terminal_setup(x->console_fd, &p->console_size, false, x->relay, &e));
+		CHILD_STEP("terminal",
+		           terminal_setup(x->console_fd, &p->console_size, false, x->relay, &e));
 		close(x->console_fd);
 	}
 	CHILD_STEP("user and capabilities", child_creds(p, &e));
@@ -171,7 +173,9 @@ static int open_console(struct exec_ctx *x, int *relay_fd, struct nerr *e)
 	x->console_fd = -1;
 	if (!x->p->terminal) {
 		if (x->o->console_socket)
-			return nerr_set(e, EINVAL, "--console-socket given but the process has no terminal (use --tty)");
+			return nerr_set(
+			    e, EINVAL,
+			    "--console-socket given but the process has no terminal (use --tty)");
 		return 0;
 	}
 	if (x->o->console_socket) {
@@ -179,7 +183,9 @@ static int open_console(struct exec_ctx *x, int *relay_fd, struct nerr *e)
 		return x->console_fd < 0 ? x->console_fd : 0;
 	}
 	if (x->o->detach)
-		return nerr_set(e, EINVAL, "cannot allocate a tty for a detached process without --console-socket");
+		return nerr_set(
+		    e, EINVAL,
+		    "cannot allocate a tty for a detached process without --console-socket");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return nerr_sys(e, errno, "socketpair");
 	*relay_fd = sv[0];
@@ -292,7 +298,7 @@ out:
 }
 
 int exec_process(struct container *c, const struct oci_config *cfg, const struct oci_process *p,
-		 const struct exec_opts *o, int *status, struct nerr *e)
+                 const struct exec_opts *o, int *status, struct nerr *e)
 {
 	struct exec_ctx x = {.o = o, .cfg = cfg, .p = p, .sync_fd = -1, .console_fd = -1};
 	const char *st = lifecycle_status(c);
@@ -300,7 +306,8 @@ int exec_process(struct container *c, const struct oci_config *cfg, const struct
 	int r;
 
 	if (!strcmp(st, "stopped"))
-		return nerr_set(e, ESRCH, "cannot exec in a stopped container: container not running");
+		return nerr_set(e, ESRCH,
+		                "cannot exec in a stopped container: container not running");
 	if (!strcmp(st, "paused"))
 		return nerr_set(e, EBUSY, "cannot exec in a paused container");
 	if (!p->args.len)

@@ -19,7 +19,7 @@ struct exec_opts {
  * process's exit status (128+signal when killed).  Detached: returns once
  * the process has exec'd; it is left to our parent's subreaper. */
 int exec_process(struct container *c, const struct oci_config *cfg, const struct oci_process *p,
-		 const struct exec_opts *o, int *status, struct nerr *e);
+                 const struct exec_opts *o, int *status, struct nerr *e);
 int exec_write_pid_file(const char *path, pid_t pid, struct nerr *e);
 
 #endif

@@ -118,18 +118,20 @@ static int hook_run_one(const struct oci_hook *h, const char *kind, int state_fd
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	r = hook_wait(h, pid, pidfd, &status);
 	if (r == -ETIMEDOUT)
-		return nerr_set(e, ETIMEDOUT, "%s hook \"%s\" timed out after %d seconds and was killed",
-				kind, h->path, h->timeout);
+		return nerr_set(e, ETIMEDOUT,
+		                "%s hook \"%s\" timed out after %d seconds and was killed", kind,
+		                h->path, h->timeout);
 	if (r < 0)
 		return nerr_sys(e, -r, "%s hook \"%s\": wait", kind, h->path);
 	if (WIFSIGNALED(status))
-		return nerr_set(e, ECANCELED, "%s hook \"%s\" was killed by signal %d", kind, h->path,
-				WTERMSIG(status));
+		return nerr_set(e, ECANCELED, "%s hook \"%s\" was killed by signal %d", kind,
+		                h->path, WTERMSIG(status));
 	if (WEXITSTATUS(status) == 127)
-		return nerr_set(e, ENOENT, "%s hook \"%s\": no such file or directory", kind, h->path);
+		return nerr_set(e, ENOENT, "%s hook \"%s\": no such file or directory", kind,
+		                h->path);
 	if (WEXITSTATUS(status) != 0)
 		return nerr_set(e, ECANCELED, "%s hook \"%s\" exited with status %d", kind, h->path,
-				WEXITSTATUS(status));
+		                WEXITSTATUS(status));
 	return 0;
 }
 
@@ -144,7 +146,7 @@ int hooks_run(const struct oci_hook_list *l, const char *kind, int state_fd, str
 }
 
 int hooks_run_all(const struct oci_hook_list *l, const char *kind, int state_fd,
-		  void (*report)(const struct nerr *e))
+                  void (*report)(const struct nerr *e))
 {
 	int failed = 0;
 	for (size_t i = 0; i < l->len; i++) {

@@ -15,6 +15,6 @@ int hooks_run(const struct oci_hook_list *l, const char *kind, int state_fd, str
 /* Run every hook even when some fail (poststop); each failure is reported.
  * Returns the number of failures. */
 int hooks_run_all(const struct oci_hook_list *l, const char *kind, int state_fd,
-		  void (*report)(const struct nerr *e));
+                  void (*report)(const struct nerr *e));
 
 #endif

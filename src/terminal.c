@@ -56,8 +56,8 @@ static int send_master(int sock, int master, const char *name, struct nerr *e)
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			    .msg_controllen = sizeof u.buf};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
 	struct cmsghdr *c;
 
 	memset(&u, 0, sizeof u);
@@ -79,8 +79,8 @@ int terminal_recv(int sock, struct nerr *e)
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			    .msg_controllen = sizeof u.buf};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
 	ssize_t n;
 
 	do
@@ -108,7 +108,8 @@ static void copy_winsize(int from, int to)
 /* /dev/console is the slave, bound over a file the mount can cover. */
 static int bind_console(const char *slave_path, struct nerr *e)
 {
-	_cleanup_close_ int fd = open("/dev/console", O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	_cleanup_close_ int fd =
+	    open("/dev/console", O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	char p[64];
 
 	if (fd < 0 && errno == ELOOP) {
@@ -124,7 +125,7 @@ static int bind_console(const char *slave_path, struct nerr *e)
 }
 
 int terminal_setup(int sock, const struct oci_box *size, bool console, bool size_from_stdin,
-		   struct nerr *e)
+                   struct nerr *e)
 {
 	_cleanup_close_ int master = -1, slave = -1;
 	char name[PATH_MAX];
@@ -145,7 +146,7 @@ int terminal_setup(int sock, const struct oci_box *size, bool console, bool size
 		return nerr_sys(e, errno, "open the pty slave %s", name);
 	if (size && size->present) {
 		struct winsize ws = {.ws_row = (unsigned short)size->height,
-				     .ws_col = (unsigned short)size->width};
+		                     .ws_col = (unsigned short)size->width};
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return nerr_sys(e, errno, "set the console size");
 	}
@@ -217,10 +218,10 @@ int terminal_relay(int master, int pidfd)
 	}
 	for (;;) {
 		struct pollfd p[4] = {
-			{.fd = master, .events = POLLIN},
-			{.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN},
-			{.fd = sfd, .events = POLLIN},
-			{.fd = pidfd, .events = POLLIN},
+		    {.fd = master, .events = POLLIN},
+		    {.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN},
+		    {.fd = sfd, .events = POLLIN},
+		    {.fd = pidfd, .events = POLLIN},
 		};
 		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)

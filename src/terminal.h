@@ -15,7 +15,7 @@ int terminal_connect(const char *path, struct nerr *e);
  * and make the slave our controlling terminal and stdio.  size_from_stdin:
  * the size of our stdin, when a tty, wins (the pty is relayed to it). */
 int terminal_setup(int sock, const struct oci_box *size, bool console, bool size_from_stdin,
-		   struct nerr *e);
+                   struct nerr *e);
 /* Give the pty behind master the window size of our stdin when it is a tty. */
 void terminal_copy_size(int master);
 /* Receive a pty master sent by terminal_setup; returns the fd or -errno. */

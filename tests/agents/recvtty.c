@@ -21,8 +21,8 @@ static int recv_fd(int conn, char *name, size_t namesz)
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			    .msg_controllen = sizeof u.buf};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
 	ssize_t n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
 	struct cmsghdr *c;
 	int fd;
