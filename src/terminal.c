@@ -230,11 +230,9 @@ int terminal_relay(int master, int pidfd)
 		}
 		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !pump(master, STDOUT_FILENO))
 			break;
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && !pump(STDIN_FILENO, master)) {
-			/* Our input ended: pass an end-of-file to the program. */
+		/* When our input ends we stop reading it and leave the pty open, as runc does. */
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && !pump(STDIN_FILENO, master))
 			in_open = false;
-			write_all(master, "\x04", 1);
-		}
 		if (p[2].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof si) > 0 && tty)

@@ -44,14 +44,16 @@ int main(int argc, char **argv)
 	int lfd, conn, master;
 	ssize_t n;
 
-	if (argc != 2 || strlen(argv[1]) >= sizeof sa.sun_path) {
+	if (argc != 2 || strlen(argv[1]) + 4 >= sizeof sa.sun_path) {
 		fprintf(stderr, "usage: recvtty SOCKET\n");
 		return 2;
 	}
-	strcpy(sa.sun_path, argv[1]);
+	/* Listen under a temporary name and rename: the socket appears ready. */
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s.tmp", argv[1]);
 	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	unlink(argv[1]);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 1) < 0) {
+	unlink(sa.sun_path);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 1) < 0 ||
+	    rename(sa.sun_path, argv[1]) < 0) {
 		perror("recvtty: listen");
 		return 1;
 	}
