@@ -131,7 +131,7 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 	const char *stage = "start";
 	struct nerr e = {0};
 	char exe[PATH_MAX];
-	int keep = 3 + x->listen_fds + x->o->preserve_fds;
+	int keep = 3 + process_kept_fds(&p->env, x->listen_fds, x->o->preserve_fds);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	CHILD_STEP("namespaces", child_enter(x, &e));

@@ -277,7 +277,7 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, c
 	if (a->state_fd >= 0)
 		close(a->state_fd);
 	/* Nothing of the runtime's reaches the process: stdio and preserved fds only. */
-	syscall(SYS_close_range, 3 + a->listen_fds + a->preserve_fds, ~0U, 0);
+	syscall(SYS_close_range, 3 + process_kept_fds(&p->env, a->listen_fds, a->preserve_fds), ~0U, 0);
 	execve(exe, process_argv(&p->args), process_envp(&p->env, a->listen_fds));
 	fprintf(stderr, "exec: \"%s\": %s\n", p->args.items[0], process_errno_text(errno));
 	_exit(errno == ENOENT ? 127 : 126);

@@ -25,6 +25,18 @@ int process_listen_fds(void)
 	return (int)n;
 }
 
+int process_kept_fds(const struct oci_strv *env, int listen_fds, int preserve_fds)
+{
+	int n = listen_fds + preserve_fds;
+	for (size_t i = 0; i < env->len; i++) {
+		unsigned long long v;
+		if (str_has_prefix(env->items[i], "LISTEN_FDS=") &&
+		    parse_uint(env->items[i] + 11, &v) == 0 && v <= 1024 && (int)v > n)
+			n = (int)v;
+	}
+	return n;
+}
+
 char **process_argv(const struct oci_strv *args)
 {
 	char **out = xcalloc(args->len + 1, sizeof *out);

@@ -8,6 +8,10 @@
 /* The number of socket-activation fds passed to us (LISTEN_FDS when
  * LISTEN_PID is our pid, as systemd sets them), 0 otherwise. */
 int process_listen_fds(void);
+/* How many fds after stdio the process keeps: the socket-activation fds
+ * passed to us, then the --preserve-fds ones; at least the N of a
+ * LISTEN_FDS=N already in the process's env (the engine passed them). */
+int process_kept_fds(const struct oci_strv *env, int listen_fds, int preserve_fds);
 /* NULL-terminated argv for execve. */
 char **process_argv(const struct oci_strv *args);
 /* NULL-terminated envp for execve.  With listen_fds > 0, LISTEN_FDS=n and

@@ -154,6 +154,16 @@ init_pid() {
 	[ "${lines[0]}" = "fds= pid=" ]
 }
 
+@test "LISTEN_FDS in the process's env keeps those fds and LISTEN_PID names the process" {
+	echo engine-passed >"$BATS_TEST_TMPDIR/f"
+	update_config '.process.env += ["LISTEN_FDS=1", "LISTEN_PID=4242"]
+		| .process.args = ["sh", "-c", "echo fds=$LISTEN_FDS pid=$LISTEN_PID; cat <&3"]'
+	run bash -c "exec '$NUCLEUS_OCI' --root '$ROOT' run ex-n 3<'$BATS_TEST_TMPDIR/f'"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "fds=1 pid=1" ]
+	[ "${lines[1]}" = "engine-passed" ]
+}
+
 @test "exec of a missing program: runc's wording, one error line in the json log" {
 	start_box
 	run noci --log "$BATS_TEST_TMPDIR/log.json" --log-format json exec ex-a no-such-program
