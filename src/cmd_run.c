@@ -133,7 +133,8 @@ int cmd_run(struct globals *g, int argc, char **argv)
 		return command_fail(&e);
 	}
 	o.c.id = argv[first];
-	if (!o.detach && !o.c.console_socket && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, relay) == 0) {
+	if (!o.detach && !o.c.console_socket &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, relay) == 0) {
 		/* In the foreground a terminal is ours to relay: the init sends us the master. */
 		o.c.has_console_fd = true;
 		o.c.console_fd = relay[1];

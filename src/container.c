@@ -271,7 +271,8 @@ static int parent_setup(struct create_ctx *x, struct nerr *e)
  * namespaces and mounts.  The init gets back a memfd with the state for the
  * hooks it runs itself (createContainer, startContainer).
  */
-static int run_create_runtime_hooks(struct create_ctx *x, const struct oci_state *st, struct nerr *e)
+static int run_create_runtime_hooks(struct create_ctx *x, const struct oci_state *st,
+				    struct nerr *e)
 {
 	const struct oci_hooks *h = &x->cfg->hooks;
 	_cleanup_close_ int state_fd = -1;
@@ -540,7 +541,8 @@ static int run_poststart_hooks(struct container *c, struct nerr *e)
 
 	if (r == 0 && cfg->hooks.poststart.len) {
 		state_fd = hooks_state_memfd(c->state, NULL, e);
-		r = state_fd < 0 ? state_fd : hooks_run(&cfg->hooks.poststart, "poststart", state_fd, e);
+		r = state_fd < 0 ? state_fd
+				 : hooks_run(&cfg->hooks.poststart, "poststart", state_fd, e);
 	}
 	oci_config_free(cfg);
 	return r;

@@ -252,8 +252,9 @@ static int report_ready(struct init_args *a, struct nerr *e)
 __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, const char *exe)
 {
 	const struct oci_process *p = a->cfg->process;
+	const struct oci_hook_list *start_hooks = &a->cfg->hooks.start_container;
 	char fdpath[64];
-	int fd;
+	int fd, kept;
 
 	if (a->fifo_fd >= 0) {
 		struct nerr e = {0};
@@ -265,7 +266,7 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, c
 		}
 		/* `start` is reading: startContainer hooks run now, and their
 		 * failure is what `start` reports instead of the go byte. */
-		if (hooks_run(&a->cfg->hooks.start_container, "startContainer", a->state_fd, &e) < 0) {
+		if (hooks_run(start_hooks, "startContainer", a->state_fd, &e) < 0) {
 			dprintf(fd, "E%s", e.msg);
 			_exit(1);
 		}
@@ -277,7 +278,8 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, c
 	if (a->state_fd >= 0)
 		close(a->state_fd);
 	/* Nothing of the runtime's reaches the process: stdio and preserved fds only. */
-	syscall(SYS_close_range, 3 + process_kept_fds(&p->env, a->listen_fds, a->preserve_fds), ~0U, 0);
+	kept = process_kept_fds(&p->env, a->listen_fds, a->preserve_fds);
+	syscall(SYS_close_range, 3 + kept, ~0U, 0);
 	execve(exe, process_argv(&p->args), process_envp(&p->env, a->listen_fds));
 	fprintf(stderr, "exec: \"%s\": %s\n", p->args.items[0], process_errno_text(errno));
 	_exit(errno == ENOENT ? 127 : 126);
