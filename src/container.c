@@ -268,7 +268,7 @@ static int follow_init(struct create_ctx *x, struct nerr *e)
 			return nerr_sys(e, -r, "read from container init");
 		switch (m.type) {
 		case SYNC_ERROR:
-			return nerr_set(e, m.errnum, "%s", m.text);
+			return nerr_set(e, m.errnum, "container init (%s): %s", m.stage, m.text);
 		case SYNC_CREATE_RUNTIME:
 			r = sync_send(x->sync_fd, SYNC_CONTINUE);
 			if (r < 0)
