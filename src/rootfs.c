@@ -39,9 +39,16 @@ int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *root
 		if (chroot(".") < 0)
 			return nerr_sys(e, errno, "chroot %s", rootfs);
 	} else {
-		/* pivot_root(".", ".") stacks the old root under the new one; detach it. */
+		/* pivot_root(".", ".") stacks the old root on the new one; detach it.
+		 * The slave/detach must reach the old root, not the new tree (which
+		 * would lose its mounts' propagation): work from an fd of the old root. */
+		_cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (oldroot < 0)
+			return nerr_sys(e, errno, "open the old root");
 		if (syscall(SYS_pivot_root, ".", ".") < 0)
 			return nerr_sys(e, errno, "pivot_root %s", rootfs);
+		if (fchdir(oldroot) < 0)
+			return nerr_sys(e, errno, "chdir to the old root");
 		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 			return nerr_sys(e, errno, "make the old root a slave");
 		if (umount2(".", MNT_DETACH) < 0)
