@@ -39,7 +39,7 @@ struct hardlink {
 struct walk {
 	const struct context_copy_opts *o;
 	int src_root, dst_root; /* dst_root -1: validate only */
-	char rel[PATH_MAX];	/* path of the current entry below the root */
+	char rel[PATH_MAX];     /* path of the current entry below the root */
 	unsigned long long bytes, files;
 	struct hardlink *links;
 	size_t n_links;
@@ -47,7 +47,8 @@ struct walk {
 
 bool context_name_is_secret(const char *name)
 {
-	static const char *const exact[] = {".ssh", ".aws", ".gnupg", ".netrc", ".npmrc", ".pgpass"};
+	static const char *const exact[] = {".ssh",   ".aws",   ".gnupg",
+	                                    ".netrc", ".npmrc", ".pgpass"};
 	static const char *const prefix[] = {".env", "id_rsa", "id_ed25519", "id_ecdsa", "id_dsa"};
 	static const char *const suffix[] = {".pem", ".key", ".p12", ".pfx"};
 	size_t n = strlen(name);
@@ -87,7 +88,7 @@ static const char *kind_name(mode_t m)
 static int check_symlink(struct walk *w, struct nerr *e)
 {
 	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
-			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+	                       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
 	int fd = (int)syscall(SYS_openat2, w->src_root, w->rel, &how, sizeof how);
 	if (fd >= 0) {
 		close(fd);
@@ -96,8 +97,9 @@ static int check_symlink(struct walk *w, struct nerr *e)
 	if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
 		return 0; /* dangling or looping, but never outside */
 	if (errno == EXDEV)
-		return nerr_set(e, EXDEV, "context %s: \"%s\" is a symbolic link that leads outside the folder",
-				w->o->label, w->rel);
+		return nerr_set(
+		    e, EXDEV, "context %s: \"%s\" is a symbolic link that leads outside the folder",
+		    w->o->label, w->rel);
 	return nerr_sys(e, errno, "context %s: resolve symbolic link \"%s\"", w->o->label, w->rel);
 }
 
@@ -105,7 +107,8 @@ static int copy_bytes(int in, int out, off_t size)
 {
 	off_t done = 0;
 	while (done < size) {
-		ssize_t n = sendfile(out, in, NULL, (size_t)(size - done > (1 << 30) ? 1 << 30 : size - done));
+		ssize_t n = sendfile(out, in, NULL,
+		                     (size_t)(size - done > (1 << 30) ? 1 << 30 : size - done));
 		if (n < 0)
 			return -errno;
 		if (n == 0)
@@ -129,7 +132,8 @@ static int find_hardlink(struct walk *w, const struct stat *st, const char *name
 {
 	for (size_t i = 0; i < w->n_links; i++)
 		if (w->links[i].dev == st->st_dev && w->links[i].ino == st->st_ino)
-			return linkat(w->dst_root, w->links[i].path, dstdir, name, 0) < 0 ? -errno : 1;
+			return linkat(w->dst_root, w->links[i].path, dstdir, name, 0) < 0 ? -errno
+			                                                                  : 1;
 	w->links = realloc(w->links, (w->n_links + 1) * sizeof *w->links);
 	if (!w->links)
 		abort();
@@ -137,8 +141,8 @@ static int find_hardlink(struct walk *w, const struct stat *st, const char *name
 	return 0;
 }
 
-static int copy_file(struct walk *w, int srcdir, int dstdir, const char *name, const struct stat *st,
-		     struct nerr *e)
+static int copy_file(struct walk *w, int srcdir, int dstdir, const char *name,
+                     const struct stat *st, struct nerr *e)
 {
 	_cleanup_close_ int in = -1, out = -1;
 	struct stat now;
@@ -150,12 +154,14 @@ static int copy_file(struct walk *w, int srcdir, int dstdir, const char *name, c
 		return nerr_sys(e, errno, "context %s: open \"%s\"", w->o->label, w->rel);
 	if (fstat(in, &now) < 0 || !S_ISREG(now.st_mode) || now.st_ino != st->st_ino ||
 	    now.st_dev != st->st_dev)
-		return nerr_set(e, EAGAIN, "context %s: \"%s\" changed while it was copied", w->o->label,
-				w->rel);
+		return nerr_set(e, EAGAIN, "context %s: \"%s\" changed while it was copied",
+		                w->o->label, w->rel);
 	w->bytes += (unsigned long long)now.st_size;
 	if (w->o->max_bytes && w->bytes > w->o->max_bytes)
-		return nerr_set(e, EFBIG, "context %s: the folder holds more than %llu bytes (at \"%s\"); raise context-size=",
-				w->o->label, w->o->max_bytes, w->rel);
+		return nerr_set(e, EFBIG,
+		                "context %s: the folder holds more than %llu bytes (at \"%s\"); "
+		                "raise context-size=",
+		                w->o->label, w->o->max_bytes, w->rel);
 	if (now.st_nlink > 1) {
 		r = find_hardlink(w, &now, name, dstdir);
 		if (r < 0)
@@ -173,8 +179,8 @@ static int copy_file(struct walk *w, int srcdir, int dstdir, const char *name, c
 	return 0;
 }
 
-static int copy_symlink(struct walk *w, int srcdir, int dstdir, const char *name, const struct stat *st,
-			struct nerr *e)
+static int copy_symlink(struct walk *w, int srcdir, int dstdir, const char *name,
+                        const struct stat *st, struct nerr *e)
 {
 	char target[PATH_MAX];
 	struct timespec ts[2] = {st->st_atim, st->st_mtim};
@@ -189,21 +195,23 @@ static int copy_symlink(struct walk *w, int srcdir, int dstdir, const char *name
 		return 0;
 	n = readlinkat(srcdir, name, target, sizeof target - 1);
 	if (n < 0)
-		return nerr_sys(e, errno, "context %s: read symbolic link \"%s\"", w->o->label, w->rel);
+		return nerr_sys(e, errno, "context %s: read symbolic link \"%s\"", w->o->label,
+		                w->rel);
 	target[n] = '\0';
 	if (symlinkat(target, dstdir, name) < 0)
-		return nerr_sys(e, errno, "context %s: create symbolic link \"%s\"", w->o->label, w->rel);
+		return nerr_sys(e, errno, "context %s: create symbolic link \"%s\"", w->o->label,
+		                w->rel);
 	fchownat(dstdir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
 	utimensat(dstdir, name, ts, AT_SYMLINK_NOFOLLOW);
 	return 0;
 }
 
 static int copy_special(struct walk *w, int dstdir, const char *name, const struct stat *st,
-			struct nerr *e)
+                        struct nerr *e)
 {
 	if (w->o->strict)
 		return nerr_set(e, EPERM, "context %s: \"%s\" is %s: special files are not allowed",
-				w->o->label, w->rel, kind_name(st->st_mode));
+		                w->o->label, w->rel, kind_name(st->st_mode));
 	/* tmpcopyup of an image: keep what the kernel lets us make, skip the rest. */
 	if (w->dst_root >= 0 && !S_ISSOCK(st->st_mode) &&
 	    mknodat(dstdir, name, st->st_mode, st->st_rdev) < 0)
@@ -211,27 +219,32 @@ static int copy_special(struct walk *w, int dstdir, const char *name, const stru
 	return 0;
 }
 
-static int walk_dir(struct walk *w, int srcdir, int dstdir, unsigned long long depth, struct nerr *e);
+static int walk_dir(struct walk *w, int srcdir, int dstdir, unsigned long long depth,
+                    struct nerr *e);
 
-static int copy_subdir(struct walk *w, int srcdir, int dstdir, const char *name, const struct stat *st,
-		       unsigned long long depth, struct nerr *e)
+static int copy_subdir(struct walk *w, int srcdir, int dstdir, const char *name,
+                       const struct stat *st, unsigned long long depth, struct nerr *e)
 {
 	_cleanup_close_ int s = -1, d = -1;
 	struct stat now;
 	int r;
 
 	if (w->o->max_depth && depth >= w->o->max_depth)
-		return nerr_set(e, ELOOP, "context %s: \"%s\" is nested deeper than %llu levels; raise context-depth=",
-				w->o->label, w->rel, w->o->max_depth);
+		return nerr_set(
+		    e, ELOOP,
+		    "context %s: \"%s\" is nested deeper than %llu levels; raise context-depth=",
+		    w->o->label, w->rel, w->o->max_depth);
 	s = openat(srcdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (s < 0 || fstat(s, &now) < 0 || now.st_ino != st->st_ino || now.st_dev != st->st_dev)
-		return nerr_set(e, EAGAIN, "context %s: \"%s\" changed while it was read", w->o->label, w->rel);
+		return nerr_set(e, EAGAIN, "context %s: \"%s\" changed while it was read",
+		                w->o->label, w->rel);
 	if (dstdir >= 0) {
 		if (mkdirat(dstdir, name, 0700) < 0 && errno != EEXIST)
 			return nerr_sys(e, errno, "context %s: create \"%s\"", w->o->label, w->rel);
 		d = openat(dstdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (d < 0)
-			return nerr_sys(e, errno, "context %s: open copy of \"%s\"", w->o->label, w->rel);
+			return nerr_sys(e, errno, "context %s: open copy of \"%s\"", w->o->label,
+			                w->rel);
 	}
 	r = walk_dir(w, s, d, depth + 1, e);
 	if (r == 0 && d >= 0)
@@ -240,18 +253,22 @@ static int copy_subdir(struct walk *w, int srcdir, int dstdir, const char *name,
 }
 
 static int walk_entry(struct walk *w, int srcdir, int dstdir, const char *name,
-		      unsigned long long depth, struct nerr *e)
+                      unsigned long long depth, struct nerr *e)
 {
 	struct stat st;
 	if (fstatat(srcdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return nerr_sys(e, errno, "context %s: stat \"%s\"", w->o->label, w->rel);
 	if (w->o->max_files && ++w->files > w->o->max_files)
-		return nerr_set(e, EMFILE, "context %s: the folder holds more than %llu entries (at \"%s\"); raise context-files=",
-				w->o->label, w->o->max_files, w->rel);
+		return nerr_set(e, EMFILE,
+		                "context %s: the folder holds more than %llu entries (at \"%s\"); "
+		                "raise context-files=",
+		                w->o->label, w->o->max_files, w->rel);
 	if (w->o->skip_secrets && context_name_is_secret(name)) {
 		if (w->dst_root < 0)
-			return nerr_set(e, EACCES, "context %s: \"%s\" looks like a secret and a bind cannot leave it out; use context=copy or context-secrets=include",
-					w->o->label, w->rel);
+			return nerr_set(e, EACCES,
+			                "context %s: \"%s\" looks like a secret and a bind cannot "
+			                "leave it out; use context=copy or context-secrets=include",
+			                w->o->label, w->rel);
 		log_debug("context %s: \"%s\" looks like a secret: left out", w->o->label, w->rel);
 		return 0;
 	}
@@ -267,7 +284,8 @@ static int walk_entry(struct walk *w, int srcdir, int dstdir, const char *name,
 	}
 }
 
-static int walk_dir(struct walk *w, int srcdir, int dstdir, unsigned long long depth, struct nerr *e)
+static int walk_dir(struct walk *w, int srcdir, int dstdir, unsigned long long depth,
+                    struct nerr *e)
 {
 	DIR *d;
 	struct dirent *de;
@@ -275,7 +293,8 @@ static int walk_dir(struct walk *w, int srcdir, int dstdir, unsigned long long d
 	int fd = openat(srcdir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
 
 	if (fd < 0 || !(d = fdopendir(fd))) {
-		r = nerr_sys(e, errno, "context %s: read directory \"%s\"", w->o->label, base ? w->rel : ".");
+		r = nerr_sys(e, errno, "context %s: read directory \"%s\"", w->o->label,
+		             base ? w->rel : ".");
 		if (fd >= 0)
 			close(fd);
 		return r;
@@ -284,7 +303,8 @@ static int walk_dir(struct walk *w, int srcdir, int dstdir, unsigned long long d
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (base + strlen(de->d_name) + 2 >= sizeof w->rel) {
-			r = nerr_set(e, ENAMETOOLONG, "context %s: path too long under \"%s\"", w->o->label, w->rel);
+			r = nerr_set(e, ENAMETOOLONG, "context %s: path too long under \"%s\"",
+			             w->o->label, w->rel);
 			break;
 		}
 		snprintf(w->rel + base, sizeof w->rel - base, "%s%s", base ? "/" : "", de->d_name);
@@ -292,7 +312,8 @@ static int walk_dir(struct walk *w, int srcdir, int dstdir, unsigned long long d
 		w->rel[base] = '\0';
 	}
 	if (r == 0 && errno)
-		r = nerr_sys(e, errno, "context %s: read directory \"%s\"", w->o->label, base ? w->rel : ".");
+		r = nerr_sys(e, errno, "context %s: read directory \"%s\"", w->o->label,
+		             base ? w->rel : ".");
 	closedir(d);
 	return r;
 }
@@ -312,7 +333,8 @@ int context_copy_tree(int srcdir, int dstdir, const struct context_copy_opts *o,
 	return run_walk(srcdir, dstdir, o, e);
 }
 
-static void context_limits(const char *source, const struct mount_plan *pl, struct context_copy_opts *o)
+static void context_limits(const char *source, const struct mount_plan *pl,
+                           struct context_copy_opts *o)
 {
 	o->label = source;
 	o->strict = true;
@@ -324,16 +346,17 @@ static void context_limits(const char *source, const struct mount_plan *pl, stru
 
 static int attach(int mntfd, int targetfd, const char *dest, struct nerr *e)
 {
-	if (move_mount(mntfd, "", targetfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (move_mount(mntfd, "", targetfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	    0)
 		return nerr_sys(e, errno, "mount %s: attach the context", dest);
 	return 0;
 }
 
 int context_bind(const char *source, int targetfd, const char *dest, const struct mount_plan *pl,
-		 struct nerr *e)
+                 struct nerr *e)
 {
-	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-					      MOUNT_ATTR_NOEXEC};
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+	                                      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
 	struct context_copy_opts o;
 	_cleanup_close_ int tree = -1;
 	struct stat st;
@@ -341,12 +364,13 @@ int context_bind(const char *source, int targetfd, const char *dest, const struc
 
 	context_limits(source, pl, &o);
 	o.max_bytes = 0; /* nothing is copied */
-	tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
-					   AT_SYMLINK_NOFOLLOW);
+	tree = open_tree(AT_FDCWD, source,
+	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
 	if (tree < 0)
 		return nerr_sys(e, errno, "mount %s: context source %s", dest, source);
 	if (fstat(tree, &st) < 0 || !S_ISDIR(st.st_mode))
-		return nerr_set(e, ENOTDIR, "mount %s: context source %s must be a directory", dest, source);
+		return nerr_set(e, ENOTDIR, "mount %s: context source %s must be a directory", dest,
+		                source);
 	/* Hardened before it is looked at, so what is checked is what is attached. */
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
 		return nerr_sys(e, errno, "mount %s: make the context read-only", dest);
@@ -379,7 +403,7 @@ static int make_tmpfs(unsigned long long size, mode_t mode, struct nerr *e, cons
 }
 
 int context_copy(const char *source, int targetfd, const char *dest, const struct mount_plan *pl,
-		 struct nerr *e)
+                 struct nerr *e)
 {
 	struct context_copy_opts o;
 	struct mount_attr attr = {0};
@@ -390,8 +414,9 @@ int context_copy(const char *source, int targetfd, const char *dest, const struc
 	context_limits(source, pl, &o);
 	src = open(source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (src < 0)
-		return nerr_sys(e, errno, "mount %s: context source %s (a directory, not a symbolic link)",
-				dest, source);
+		return nerr_sys(e, errno,
+		                "mount %s: context source %s (a directory, not a symbolic link)",
+		                dest, source);
 	if (fstat(src, &st) < 0)
 		return nerr_sys(e, errno, "mount %s: context source %s", dest, source);
 	mnt = make_tmpfs(o.max_bytes, st.st_mode, e, dest);
@@ -406,9 +431,10 @@ int context_copy(const char *source, int targetfd, const char *dest, const struc
 	keep_owner_and_times(dst, &st);
 	/* The options asked for (ro, noexec...) apply to the finished copy. */
 	attr.attr_set = ((pl->flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0) |
-			((pl->flags & MS_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0) | pl->rec_set;
+	                ((pl->flags & MS_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0) | pl->rec_set;
 	attr.attr_set &= ~(uint64_t)MOUNT_ATTR__ATIME;
-	if (attr.attr_set && mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+	if (attr.attr_set &&
+	    mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
 		return nerr_sys(e, errno, "mount %s: set the context's mount options", dest);
 	return attach(mnt, targetfd, dest, e);
 }

@@ -18,9 +18,9 @@
 #define CONTEXT_DEFAULT_FILES 100000
 
 struct context_copy_opts {
-	const char *label;	   /* how errors name the source tree */
-	bool strict;		   /* reject special files and symlinks leaving the tree */
-	bool skip_secrets;	   /* leave out files that look like secrets */
+	const char *label;            /* how errors name the source tree */
+	bool strict;                  /* reject special files and symlinks leaving the tree */
+	bool skip_secrets;            /* leave out files that look like secrets */
 	unsigned long long max_bytes; /* 0: no limit */
 	unsigned long long max_depth;
 	unsigned long long max_files;
@@ -36,9 +36,9 @@ bool context_name_is_secret(const char *name);
 /* context=bind: clone the source with open_tree, harden and validate the clone,
  * then move it onto targetfd.  dest names the mount in errors. */
 int context_bind(const char *source, int targetfd, const char *dest, const struct mount_plan *pl,
-		 struct nerr *e);
+                 struct nerr *e);
 /* context=copy: fill a new tmpfs with the source tree and move it onto targetfd. */
 int context_copy(const char *source, int targetfd, const char *dest, const struct mount_plan *pl,
-		 struct nerr *e);
+                 struct nerr *e);
 
 #endif

@@ -23,12 +23,13 @@ static const struct {
 	const char *name;
 	unsigned maj, min;
 } default_devices[] = {
-	{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+    {"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
+    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
 };
 
 static const char *const dev_links[][2] = {
-	{"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
-	{"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},
+    {"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+    {"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},
 };
 
 struct devspec {
@@ -50,10 +51,11 @@ static int bind_host_device(int parent, const char *name, const struct devspec *
 	src = open(d->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (src < 0 || fstat(src, &sb) < 0 || (sb.st_mode & S_IFMT) != d->type ||
 	    sb.st_rdev != makedev(d->maj, d->min))
-		return nerr_set(e, EPERM,
-				"device %s: mknod is not permitted in a user namespace and the host has no "
-				"matching node %s to bind",
-				d->path, d->path);
+		return nerr_set(
+		    e, EPERM,
+		    "device %s: mknod is not permitted in a user namespace and the host has no "
+		    "matching node %s to bind",
+		    d->path, d->path);
 	dst = openat(parent, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (dst < 0)
 		return nerr_sys(e, errno, "device %s: create mount point", d->path);
@@ -122,8 +124,11 @@ static int default_nodes(int rootfd, struct nerr *e)
 	_cleanup_close_ int dev = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
 		char path[64];
-		struct devspec d = {.path = path, .type = S_IFCHR, .perm = 0666,
-				    .maj = default_devices[i].maj, .min = default_devices[i].min};
+		struct devspec d = {.path = path,
+		                    .type = S_IFCHR,
+		                    .perm = 0666,
+		                    .maj = default_devices[i].maj,
+		                    .min = default_devices[i].min};
 		int r;
 		snprintf(path, sizeof path, "/dev/%s", default_devices[i].name);
 		r = make_device(rootfd, &d, e);
@@ -150,13 +155,13 @@ int devices_setup(const struct oci_config *cfg, int rootfd, bool dev_tmpfs, stru
 	for (size_t i = 0; i < cfg->linux_.n_devices; i++) {
 		const struct oci_device *od = &cfg->linux_.devices[i];
 		struct devspec d = {
-			.path = od->path,
-			.type = device_type(od->type),
-			.maj = (unsigned)od->major,
-			.min = (unsigned)od->minor,
-			.perm = od->has_file_mode ? od->file_mode : 0666,
-			.uid = od->has_uid ? od->uid : 0,
-			.gid = od->has_gid ? od->gid : 0,
+		    .path = od->path,
+		    .type = device_type(od->type),
+		    .maj = (unsigned)od->major,
+		    .min = (unsigned)od->minor,
+		    .perm = od->has_file_mode ? od->file_mode : 0666,
+		    .uid = od->has_uid ? od->uid : 0,
+		    .gid = od->has_gid ? od->gid : 0,
 		};
 		r = make_device(rootfd, &d, e);
 		if (r < 0)

@@ -26,8 +26,8 @@ static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m
 	char path[64], buf[4096];
 	size_t len = 0;
 	for (size_t i = 0; i < n && len < sizeof buf; i++)
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id,
-					m[i].host_id, m[i].size);
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n",
+		                        m[i].container_id, m[i].host_id, m[i].size);
 	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
 	return write_file_at(AT_FDCWD, path, buf, len);
 }
@@ -36,8 +36,10 @@ static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m
  * namespace, blocks on a pipe while we write its maps, and is reaped. */
 static int make_userns(const struct oci_mount *m, const struct oci_config *cfg, struct nerr *e)
 {
-	const struct oci_id_mapping *um = m->n_uid_mappings ? m->uid_mappings : cfg->linux_.uid_mappings;
-	const struct oci_id_mapping *gm = m->n_gid_mappings ? m->gid_mappings : cfg->linux_.gid_mappings;
+	const struct oci_id_mapping *um =
+	    m->n_uid_mappings ? m->uid_mappings : cfg->linux_.uid_mappings;
+	const struct oci_id_mapping *gm =
+	    m->n_gid_mappings ? m->gid_mappings : cfg->linux_.gid_mappings;
 	size_t nu = m->n_uid_mappings ? m->n_uid_mappings : cfg->linux_.n_uid_mappings;
 	size_t ng = m->n_gid_mappings ? m->n_gid_mappings : cfg->linux_.n_gid_mappings;
 	int pfd[2], fd = -1, r;
@@ -45,8 +47,10 @@ static int make_userns(const struct oci_mount *m, const struct oci_config *cfg, 
 	pid_t pid;
 
 	if (!nu || !ng)
-		return nerr_set(e, EINVAL, "mount %s: idmap needs uidMappings and gidMappings (on the mount or in linux)",
-				m->destination);
+		return nerr_set(
+		    e, EINVAL,
+		    "mount %s: idmap needs uidMappings and gidMappings (on the mount or in linux)",
+		    m->destination);
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return nerr_sys(e, errno, "mount %s: idmap: pipe", m->destination);
 	pid = fork();
@@ -81,12 +85,12 @@ static int make_userns(const struct oci_mount *m, const struct oci_config *cfg, 
 	waitpid(pid, NULL, 0);
 	if (r < 0)
 		return nerr_sys(e, -r, "mount %s: idmap: make a user namespace with the mappings",
-				m->destination);
+		                m->destination);
 	return fd;
 }
 
 static int idmapped_clone(const struct oci_config *cfg, const struct oci_mount *m,
-			  const struct mount_plan *pl, struct nerr *e)
+                          const struct mount_plan *pl, struct nerr *e)
 {
 	_cleanup_close_ int tree = -1, userns = -1;
 	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP};
@@ -94,16 +98,18 @@ static int idmapped_clone(const struct oci_config *cfg, const struct oci_mount *
 	if (!m->source)
 		return nerr_set(e, EINVAL, "mount %s: a bind mount needs a source", m->destination);
 	tree = open_tree(AT_FDCWD, m->source,
-			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (pl->rbind ? AT_RECURSIVE : 0));
+	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (pl->rbind ? AT_RECURSIVE : 0));
 	if (tree < 0)
 		return nerr_sys(e, errno, "mount %s: bind source %s", m->destination, m->source);
 	userns = make_userns(m, cfg, e);
 	if (userns < 0)
 		return userns;
 	a.userns_fd = (uint64_t)userns;
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | (pl->ridmap ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
-		return nerr_sys(e, errno, "mount %s: idmap %s (does its filesystem support idmapped mounts?)",
-				m->destination, m->source);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (pl->ridmap ? AT_RECURSIVE : 0), &a, sizeof a) <
+	    0)
+		return nerr_sys(e, errno,
+		                "mount %s: idmap %s (does its filesystem support idmapped mounts?)",
+		                m->destination, m->source);
 	return TAKE_FD(tree);
 }
 

@@ -17,9 +17,9 @@
 #include "util.h"
 
 struct hierarchy {
-	char name[256];	 /* directory under /sys/fs/cgroup */
+	char name[256];  /* directory under /sys/fs/cgroup */
 	char fstype[16]; /* cgroup or cgroup2 */
-	char data[512];	 /* the v1 controllers and options */
+	char data[512];  /* the v1 controllers and options */
 };
 
 static bool host_has_v1(FILE *f)
@@ -54,12 +54,13 @@ static bool parse_hierarchy(const char *line, struct hierarchy *h)
 		return true;
 	for (char *t = strtok_r(opts, ",", &save); t; t = strtok_r(NULL, ",", &save))
 		if (strcmp(t, "rw") && strcmp(t, "ro"))
-			dl += (size_t)snprintf(h->data + dl, sizeof h->data - dl, "%s%s", dl ? "," : "", t);
+			dl += (size_t)snprintf(h->data + dl, sizeof h->data - dl, "%s%s",
+			                       dl ? "," : "", t);
 	return true;
 }
 
 static int mount_hierarchy(int dir, const struct hierarchy *h, const struct oci_mount *m,
-			   unsigned long flags, struct nerr *e)
+                           unsigned long flags, struct nerr *e)
 {
 	_cleanup_close_ int sfd = -1;
 	char sub[64];
@@ -72,7 +73,7 @@ static int mount_hierarchy(int dir, const struct hierarchy *h, const struct oci_
 	snprintf(sub, sizeof sub, "/proc/self/fd/%d", sfd);
 	if (mount(h->fstype, sub, h->fstype, flags, h->data[0] ? h->data : NULL) < 0)
 		return nerr_sys(e, errno, "mount %s/%s (%s %s)", m->destination, h->name, h->fstype,
-				h->data);
+		                h->data);
 	/* cpu,cpuacct -> links cpu and cpuacct, as on the host */
 	if (strchr(h->name, ',')) {
 		char copy[256], *save = NULL;
@@ -84,7 +85,7 @@ static int mount_hierarchy(int dir, const struct hierarchy *h, const struct oci_
 }
 
 int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struct mount_plan *pl,
-		  struct nerr *e)
+                  struct nerr *e)
 {
 	unsigned long fl = pl->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY);
 	_cleanup_close_ int dir = -1;

@@ -13,15 +13,15 @@
 enum mount_context_mode { MOUNT_CONTEXT_NONE, MOUNT_CONTEXT_BIND, MOUNT_CONTEXT_COPY };
 
 struct mount_plan {
-	unsigned long flags;	   /* MS_* to set */
-	unsigned long clear;	   /* MS_* the options asked to clear (rw, suid, ...) */
+	unsigned long flags;       /* MS_* to set */
+	unsigned long clear;       /* MS_* the options asked to clear (rw, suid, ...) */
 	unsigned long propagation; /* MS_SHARED etc., with MS_REC for the r-forms */
 	uint64_t rec_set, rec_clr; /* MOUNT_ATTR_* applied with AT_RECURSIVE */
 	bool bind, rbind;
 	bool idmap, ridmap;
 	bool tmpcopyup, copy_symlink;
 	enum mount_context_mode context;
-	bool context_secrets;	    /* context-secrets=include */
+	bool context_secrets;            /* context-secrets=include */
 	unsigned long long context_size; /* bytes; 0 = default */
 	unsigned long long context_depth;
 	unsigned long long context_files;

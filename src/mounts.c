@@ -30,8 +30,8 @@
 int mounts_open_in_root(int rootfd, const char *path, int flags, bool nofollow_last, struct nerr *e)
 {
 	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC | (nofollow_last ? O_NOFOLLOW : 0)),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = (uint64_t)(flags | O_CLOEXEC | (nofollow_last ? O_NOFOLLOW : 0)),
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	const char *rel = path;
 	int fd;
@@ -47,7 +47,8 @@ int mounts_open_in_root(int rootfd, const char *path, int flags, bool nofollow_l
 static int mkdir_component(int parentfd, const char *name, bool as_file)
 {
 	if (as_file) {
-		int fd = openat(parentfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		int fd = openat(parentfd, name,
+		                O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0)
 			return errno == EEXIST ? 0 : -errno;
 		close(fd);
@@ -82,8 +83,8 @@ int mounts_mkpath_in_root(int rootfd, const char *path, bool as_file, struct ner
 			int r;
 			if (p > buf)
 				p[-1] = '\0';
-			parent = mounts_open_in_root(rootfd, p > buf ? buf : "/", O_PATH | O_DIRECTORY,
-						     false, e);
+			parent = mounts_open_in_root(rootfd, p > buf ? buf : "/",
+			                             O_PATH | O_DIRECTORY, false, e);
 			if (p > buf)
 				p[-1] = saved;
 			if (parent < 0)
@@ -125,23 +126,23 @@ static uint64_t attrs_of_flags(unsigned long fl)
 /* The flags a bind asks for, applied to the (detached) clone itself.  What the
  * options clear is cleared only where the kernel did not lock it. */
 static int bind_set_flags(int tree, const struct oci_mount *m, const struct mount_plan *pl,
-			  struct nerr *e)
+                          struct nerr *e)
 {
 	struct mount_attr a = {.attr_set = attrs_of_flags(pl->flags),
-			       .attr_clr = attrs_of_flags(pl->clear)};
+	                       .attr_clr = attrs_of_flags(pl->clear)};
 	struct statvfs sv;
 
 	if (pl->flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
 		a.attr_clr |= MOUNT_ATTR__ATIME;
-		a.attr_set |= (pl->flags & MS_NOATIME)	     ? MOUNT_ATTR_NOATIME
-			      : (pl->flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
-							     : MOUNT_ATTR_RELATIME;
+		a.attr_set |= (pl->flags & MS_NOATIME)       ? MOUNT_ATTR_NOATIME
+		              : (pl->flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
+		                                             : MOUNT_ATTR_RELATIME;
 	}
 	if (fstatvfs(tree, &sv) == 0) {
 		uint64_t on = attrs_of_flags((sv.f_flag & ST_RDONLY ? MS_RDONLY : 0) |
-					     (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
-					     (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
-					     (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0));
+		                             (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
+		                             (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
+		                             (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0));
 		/* Clearing what is already clear is a no-op; clearing what is set may be
 		 * refused (locked), so it is tried but never required. */
 		a.attr_clr &= on | MOUNT_ATTR__ATIME;
@@ -161,7 +162,7 @@ static int bind_set_flags(int tree, const struct oci_mount *m, const struct moun
 }
 
 static int set_recursive_attrs(int mnt, const struct oci_mount *m, const struct mount_plan *pl,
-			       struct nerr *e)
+                               struct nerr *e)
 {
 	struct mount_attr a = {.attr_set = pl->rec_set, .attr_clr = pl->rec_clr};
 	if (!a.attr_set && !a.attr_clr)
@@ -172,7 +173,7 @@ static int set_recursive_attrs(int mnt, const struct oci_mount *m, const struct 
 }
 
 static int set_propagation(int mnt, const struct oci_mount *m, const struct mount_plan *pl,
-			   struct nerr *e)
+                           struct nerr *e)
 {
 	char p[32];
 	if (!pl->propagation)
@@ -188,7 +189,7 @@ static int set_propagation(int mnt, const struct oci_mount *m, const struct moun
 /* Kernels without open_tree/mount_setattr: bind, then a remount keeping what
  * the kernel locked on the source. */
 static int bind_legacy(int rootfd, int target, const struct oci_mount *m,
-		       const struct mount_plan *pl, struct nerr *e)
+                       const struct mount_plan *pl, struct nerr *e)
 {
 	char tp[32];
 	struct statvfs sv;
@@ -206,23 +207,27 @@ static int bind_legacy(int rootfd, int target, const struct oci_mount *m,
 		return nerr_sys(e, -mnt, "mount %s: reopen", m->destination);
 	fd_path(tp, mnt);
 	if (fstatvfs(mnt, &sv) == 0)
-		locked = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
-			 (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) | (sv.f_flag & ST_RDONLY ? MS_RDONLY : 0);
+		locked = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
+		         (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
+		         (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
+		         (sv.f_flag & ST_RDONLY ? MS_RDONLY : 0);
 	locked &= ~pl->clear;
-	if (mount(NULL, tp, NULL, MS_BIND | MS_REMOUNT | (pl->flags & ~MS_REMOUNT) | locked, NULL) < 0)
+	if (mount(NULL, tp, NULL, MS_BIND | MS_REMOUNT | (pl->flags & ~MS_REMOUNT) | locked, NULL) <
+	    0)
 		return nerr_sys(e, errno, "remount %s", m->destination);
 	return set_propagation(mnt, m, pl, e);
 }
 
 static int mount_bind(int rootfd, int target, const struct oci_mount *m,
-		      const struct mount_plan *pl, int prepared, struct nerr *e)
+                      const struct mount_plan *pl, int prepared, struct nerr *e)
 {
 	_cleanup_close_ int tree = prepared;
 	int r;
 
 	if (tree < 0)
-		tree = open_tree(AT_FDCWD, m->source,
-				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (pl->rbind ? AT_RECURSIVE : 0));
+		tree =
+		    open_tree(AT_FDCWD, m->source,
+		              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (pl->rbind ? AT_RECURSIVE : 0));
 	if (tree < 0 && errno == ENOSYS)
 		return bind_legacy(rootfd, target, m, pl, e);
 	if (tree < 0)
@@ -249,7 +254,7 @@ static int copy_up(int covered, int mnt, const struct oci_mount *m, struct nerr 
 }
 
 static int mount_fs(int rootfd, int target, const struct oci_mount *m, const struct mount_plan *pl,
-		    struct nerr *e)
+                    struct nerr *e)
 {
 	const char *type = m->type ? m->type : "none";
 	const char *src = m->source ? m->source : type;
@@ -261,13 +266,14 @@ static int mount_fs(int rootfd, int target, const struct oci_mount *m, const str
 	if (pl->tmpcopyup) {
 		covered = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (covered < 0)
-			return nerr_sys(e, errno, "mount %s: tmpcopyup needs a directory", m->destination);
+			return nerr_sys(e, errno, "mount %s: tmpcopyup needs a directory",
+			                m->destination);
 		flags &= ~MS_RDONLY; /* until the copy is in */
 	}
 	fd_path(tp, target);
 	if (mount(src, tp, type, flags, pl->data[0] ? pl->data : NULL) < 0)
 		return nerr_sys(e, errno, "mount %s (type %s%s%s)", m->destination, type,
-				pl->data[0] ? ", " : "", pl->data);
+		                pl->data[0] ? ", " : "", pl->data);
 	if (!pl->tmpcopyup && !pl->rec_set && !pl->rec_clr && !pl->propagation)
 		return 0;
 	mnt = mounts_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, false, e);
@@ -278,7 +284,8 @@ static int mount_fs(int rootfd, int target, const struct oci_mount *m, const str
 		r = copy_up(covered, mnt, m, e);
 		if (r == 0 && (pl->flags & MS_RDONLY) &&
 		    mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
-			r = nerr_sys(e, errno, "mount %s: make read-only after tmpcopyup", m->destination);
+			r = nerr_sys(e, errno, "mount %s: make read-only after tmpcopyup",
+			             m->destination);
 	}
 	if (r == 0)
 		r = set_recursive_attrs(mnt, m, pl, e);
@@ -295,12 +302,14 @@ static int copy_source_symlink(int rootfd, const struct oci_mount *m, struct ner
 	ssize_t n = readlink(m->source, target, sizeof target - 1);
 
 	if (n < 0)
-		return nerr_sys(e, errno, "mount %s: read symbolic link %s", m->destination, m->source);
+		return nerr_sys(e, errno, "mount %s: read symbolic link %s", m->destination,
+		                m->source);
 	target[n] = '\0';
 	snprintf(parent, sizeof parent, "%s", m->destination);
 	slash = strrchr(parent, '/');
 	if (!slash || !slash[1])
-		return nerr_set(e, EINVAL, "mount %s: copy-symlink needs a file name", m->destination);
+		return nerr_set(e, EINVAL, "mount %s: copy-symlink needs a file name",
+		                m->destination);
 	*slash = '\0';
 	if (mounts_mkpath_in_root(rootfd, parent[0] ? parent : "/", false, e) < 0)
 		return nerr_wrap(e, "mount %s", m->destination);
@@ -321,7 +330,7 @@ static bool is_type(const struct oci_mount *m, const char *t)
 }
 
 static int open_destination(int rootfd, const struct oci_mount *m, const struct mount_plan *pl,
-			    struct nerr *e)
+                            struct nerr *e)
 {
 	bool as_file = false, kernel_fs = is_type(m, "proc") || is_type(m, "sysfs");
 	struct stat sb;
@@ -329,7 +338,8 @@ static int open_destination(int rootfd, const struct oci_mount *m, const struct 
 
 	if (pl->bind) {
 		if (!m->source)
-			return nerr_set(e, EINVAL, "mount %s: a bind mount needs a source", m->destination);
+			return nerr_set(e, EINVAL, "mount %s: a bind mount needs a source",
+			                m->destination);
 		if (stat(m->source, &sb) < 0)
 			return nerr_sys(e, errno, "mount %s: source %s", m->destination, m->source);
 		as_file = !S_ISDIR(sb.st_mode);
@@ -345,7 +355,8 @@ static int open_destination(int rootfd, const struct oci_mount *m, const struct 
 	if (kernel_fs && (fstat(fd, &sb) < 0 || !S_ISDIR(sb.st_mode))) {
 		close(fd);
 		return nerr_set(e, ENOTDIR, "mount %s: %s must be mounted on a directory, not a %s",
-				m->destination, m->type, S_ISLNK(sb.st_mode) ? "symbolic link" : "file");
+		                m->destination, m->type,
+		                S_ISLNK(sb.st_mode) ? "symbolic link" : "file");
 	}
 	return fd;
 }
@@ -392,18 +403,19 @@ static int rootfs_parent_private(const char *rootfs, struct nerr *e)
 		if (mount(NULL, p, NULL, MS_PRIVATE, NULL) == 0)
 			return 0;
 		if (errno != EINVAL)
-			return nerr_sys(e, errno, "make the parent mount %s of the rootfs private", p);
+			return nerr_sys(e, errno, "make the parent mount %s of the rootfs private",
+			                p);
 		if (!strcmp(p, "/"))
 			return 0;
 	}
 }
 
 int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *prepared, int *rootfd,
-		 struct nerr *e)
+                 struct nerr *e)
 {
 	unsigned long prop = cfg->linux_.rootfs_propagation
-				     ? mount_opts_propagation(cfg->linux_.rootfs_propagation)
-				     : MS_SLAVE | MS_REC;
+	                         ? mount_opts_propagation(cfg->linux_.rootfs_propagation)
+	                         : MS_SLAVE | MS_REC;
 	_cleanup_close_ int fd = -1;
 	bool dev_tmpfs = false;
 	int r;

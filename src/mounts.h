@@ -15,10 +15,10 @@
  * holds detached mounts made by the parent (idmapped binds): they are
  * attached in place of a bind of the source.  Runs inside the new mount namespace. */
 int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *prepared, int *rootfd,
-		 struct nerr *e);
+                 struct nerr *e);
 /* pivot_root into rootfd (or MS_MOVE + chroot with no_pivot), then apply rootfsPropagation. */
 int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *rootfs, bool no_pivot,
-		      struct nerr *e);
+                      struct nerr *e);
 /* After entering the root: masked paths, read-only paths, root.readonly. */
 int mounts_finalize(const struct oci_config *cfg, struct nerr *e);
 
@@ -30,12 +30,13 @@ void mounts_close_prepared(int *fds, size_t n);
 
 /* The cgroup mount (one cgroup2, or a tmpfs with one mount per v1 hierarchy). */
 int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struct mount_plan *pl,
-		  struct nerr *e);
+                  struct nerr *e);
 
 /* Resolve `path` inside the tree at rootfd, never leaving it, creating
  * missing directories (and the last component as a file when as_file). */
 int mounts_mkpath_in_root(int rootfd, const char *path, bool as_file, struct nerr *e);
 /* openat2(RESOLVE_IN_ROOT): returns an fd or -errno (e is left untouched). */
-int mounts_open_in_root(int rootfd, const char *path, int flags, bool nofollow_last, struct nerr *e);
+int mounts_open_in_root(int rootfd, const char *path, int flags, bool nofollow_last,
+                        struct nerr *e);
 
 #endif

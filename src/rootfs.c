@@ -26,11 +26,11 @@
 #endif
 
 int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *rootfs, bool no_pivot,
-		      struct nerr *e)
+                      struct nerr *e)
 {
 	unsigned long prop = cfg->linux_.rootfs_propagation
-				     ? mount_opts_propagation(cfg->linux_.rootfs_propagation)
-				     : 0;
+	                         ? mount_opts_propagation(cfg->linux_.rootfs_propagation)
+	                         : 0;
 	if (fchdir(rootfd) < 0)
 		return nerr_sys(e, errno, "chdir to rootfs %s", rootfs);
 	if (no_pivot) {
@@ -57,7 +57,8 @@ int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *root
 	if (chdir("/") < 0)
 		return nerr_sys(e, errno, "chdir /");
 	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
-		return nerr_sys(e, errno, "rootfsPropagation \"%s\" on /", cfg->linux_.rootfs_propagation);
+		return nerr_sys(e, errno, "rootfsPropagation \"%s\" on /",
+		                cfg->linux_.rootfs_propagation);
 	return 0;
 }
 
@@ -71,11 +72,13 @@ static int check_proc(int fd, const char *path, const char *what, struct nerr *e
 	if (fstatfs(fd, &sf) < 0)
 		return nerr_sys(e, errno, "%s %s", what, path);
 	if ((unsigned long)sf.f_type != PROC_SUPER_MAGIC)
-		return nerr_set(e, EXDEV, "%s %s: not on procfs; refusing to mount over it", what, path);
+		return nerr_set(e, EXDEV, "%s %s: not on procfs; refusing to mount over it", what,
+		                path);
 	return 0;
 }
 
-static int open_path(int rootfd, const char *path, const char *what, struct stat *sb, struct nerr *e)
+static int open_path(int rootfd, const char *path, const char *what, struct stat *sb,
+                     struct nerr *e)
 {
 	int fd = mounts_open_in_root(rootfd, path, O_PATH, true, e);
 	if (fd == -ENOENT)
@@ -89,7 +92,8 @@ static int open_path(int rootfd, const char *path, const char *what, struct stat
 	}
 	if (S_ISLNK(sb->st_mode)) {
 		close(fd);
-		return nerr_set(e, ELOOP, "%s %s is a symbolic link; refusing to follow it", what, path);
+		return nerr_set(e, ELOOP, "%s %s is a symbolic link; refusing to follow it", what,
+		                path);
 	}
 	return fd;
 }
@@ -108,15 +112,16 @@ static int mask_path(int rootfd, const char *path, struct nerr *e)
 		return fd;
 	snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
 	if (S_ISDIR(sb.st_mode)) {
-		if (mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0k,mode=0555") < 0)
+		if (mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		          "size=0k,mode=0555") < 0)
 			return nerr_sys(e, errno, "mask %s", path);
 		return 0;
 	}
 	/* The /dev/null we bind must really be the null device (CVE-2025-31133 shape). */
 	null = mounts_open_in_root(rootfd, "/dev/null", O_PATH, true, e);
 	if (null < 0 || fstat(null, &nb) < 0 || !S_ISCHR(nb.st_mode) || nb.st_rdev != makedev(1, 3))
-		return nerr_set(e, EPERM, "mask %s: /dev/null in the container is not the null device",
-				path);
+		return nerr_set(e, EPERM,
+		                "mask %s: /dev/null in the container is not the null device", path);
 	snprintf(np, sizeof np, "/proc/self/fd/%d", null);
 	if (mount(np, p, NULL, MS_BIND, NULL) < 0)
 		return nerr_sys(e, errno, "mask %s", path);
@@ -125,8 +130,8 @@ static int mask_path(int rootfd, const char *path, struct nerr *e)
 
 static int readonly_path(int rootfd, const char *path, struct nerr *e)
 {
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-					    MOUNT_ATTR_NOEXEC};
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+	                                    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
 	_cleanup_close_ int fd = -1, tree = -1;
 	struct stat sb;
 
@@ -137,7 +142,8 @@ static int readonly_path(int rootfd, const char *path, struct nerr *e)
 	if (fd < 0)
 		return fd;
 	/* Clone exactly what fd is, make the clone read-only, put it back on fd. */
-	tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	tree =
+	    open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0)
 		return nerr_sys(e, errno, "read-only path %s: clone", path);
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof ro) < 0) {

@@ -214,6 +214,16 @@ assert_nothing_left() {
 	[ -f "$BUNDLE/rootfs/etc/hosts" ]
 }
 
+@test "bind options clear what the source has: rw suid dev exec" {
+	mount -t tmpfs -o ro,nosuid,nodev,noexec,size=1m tmpfs "$SRC/dir"
+	add_mount '{"destination": "/m/b", "type": "bind", "source": "'"$SRC/dir"'", "options": ["bind", "rw", "suid", "dev", "exec"]}'
+	add_mount '{"destination": "/m/k", "type": "bind", "source": "'"$SRC/dir"'", "options": ["bind"]}'
+	mountinfo_of
+	[ "$(mopts /m/b)" = "rw,relatime" ]
+	# without options a bind keeps the source's flags
+	for o in ro nosuid nodev noexec; do has_opt "$(mopts /m/k)" $o; done
+}
+
 @test "a read-only bind keeps the flags locked on the source (user namespace)" {
 	mount -t tmpfs -o nosuid,nodev,noexec,size=1m tmpfs "$SRC/dir"
 	chmod 755 "$SRC/dir" "$SRC"
