@@ -113,6 +113,14 @@ static int idmapped_clone(const struct oci_config *cfg, const struct oci_mount *
 	return TAKE_FD(tree);
 }
 
+static bool wants_idmap(const struct oci_mount *m)
+{
+	for (size_t i = 0; i < m->options.len; i++)
+		if (!strcmp(m->options.items[i], "idmap") || !strcmp(m->options.items[i], "ridmap"))
+			return true;
+	return false;
+}
+
 void mounts_close_prepared(int *fds, size_t n)
 {
 	if (!fds)
@@ -129,7 +137,10 @@ int mounts_prepare_idmapped(const struct oci_config *cfg, int **fds, struct nerr
 	*fds = NULL;
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		struct mount_plan pl;
-		int r = mount_opts_plan(&cfg->mounts[i], &pl, e);
+		int r;
+		if (!wants_idmap(&cfg->mounts[i]))
+			continue; /* the init parses (and logs about) the others */
+		r = mount_opts_plan(&cfg->mounts[i], &pl, e);
 		if (r == 0 && !pl.idmap && !pl.ridmap)
 			continue;
 		if (r == 0 && !out) {
