@@ -23,6 +23,7 @@
 #include "cgroup.h"
 #include "init.h"
 #include "log.h"
+#include "mounts.h"
 #include "sync.h"
 #include "util.h"
 
@@ -360,6 +361,9 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	r = open_ns_paths(x.cfg, &a, e);
 	if (r < 0)
 		goto fail;
+	r = mounts_prepare_idmapped(x.cfg, &a.prepared_mounts, e);
+	if (r < 0)
+		goto fail;
 	a.cfg = x.cfg;
 	a.rootfs = x.rootfs;
 	a.sync_fd = sv[1];
@@ -373,6 +377,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		x.pid = spawn_init(&x, &a, close_in_child, ARRAY_SIZE(close_in_child), e);
 	}
 	close_ns_fds(&a);
+	mounts_close_prepared(a.prepared_mounts, x.cfg->n_mounts);
+	a.prepared_mounts = NULL;
 	close(sv[1]);
 	sv[1] = -1;
 	if (x.pid < 0) {

@@ -17,6 +17,7 @@ struct init_args {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
+	int *prepared_mounts; /* detached mounts made by the parent, one per mount or NULL */
 };
 
 /* Never returns: execs the process or reports an error and exits. */
