@@ -44,8 +44,9 @@ static int access_mask(const char *access)
 	return m;
 }
 
-/* One rule: a block that falls through to the next block when it does not match. */
-static size_t emit_rule(struct bpf_insn *out, const struct oci_device_rule *d)
+/* One rule: a block that falls through to the next block when it does not
+ * match.  *always is set when the rule matches everything (no test). */
+static size_t emit_rule(struct bpf_insn *out, const struct oci_device_rule *d, bool *always)
 {
 	const int all = BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD;
 	int acc = access_mask(d->access);
@@ -63,6 +64,7 @@ static size_t emit_rule(struct bpf_insn *out, const struct oci_device_rule *d)
 		out[n++] = JNE_IMM(R4, (int32_t)d->major);
 	if (d->has_minor && d->minor >= 0)
 		out[n++] = JNE_IMM(R5, (int32_t)d->minor);
+	*always = n == 0;
 	out[n++] = MOV64_IMM(R0, d->allow ? 1 : 0);
 	out[n++] = EXIT_INSN();
 	for (size_t i = 0; i < n; i++)
@@ -73,6 +75,7 @@ static size_t emit_rule(struct bpf_insn *out, const struct oci_device_rule *d)
 
 static size_t build_program(const struct oci_device_rule *rules, size_t n, struct bpf_insn *prog)
 {
+	bool always = false;
 	size_t len = 0;
 
 	/* struct bpf_cgroup_dev_ctx: access_type = access << 16 | type, major, minor */
@@ -82,11 +85,14 @@ static size_t build_program(const struct oci_device_rule *rules, size_t n, struc
 	prog[len++] = ALU32_IMM(BPF_RSH, R3, 16);
 	prog[len++] = LDX_W(R4, R1, 4);
 	prog[len++] = LDX_W(R5, R1, 8);
-	/* The last matching rule decides: test them from the end. */
-	for (size_t i = n; i-- > 0 && len + 16 < MAX_INSNS;)
-		len += emit_rule(prog + len, &rules[i]);
-	prog[len++] = MOV64_IMM(R0, 0);
-	prog[len++] = EXIT_INSN();
+	/* The last matching rule decides: test them from the end.  The verifier
+	 * refuses unreachable code: stop after a rule that matches everything. */
+	for (size_t i = n; i-- > 0 && len + 16 < MAX_INSNS && !always;)
+		len += emit_rule(prog + len, &rules[i], &always);
+	if (!always) {
+		prog[len++] = MOV64_IMM(R0, 0);
+		prog[len++] = EXIT_INSN();
+	}
 	return len;
 }
 

@@ -43,9 +43,18 @@ ctr_file() {
 	cat "/proc/$(noci state "$id" | jq -r .pid)/root$path"
 }
 
+# Wait for the container to have written a file (it writes then renames).
+ctr_wait_file() {
+	local f i
+	f="/proc/$(noci state "$1" | jq -r .pid)/root$2"
+	for i in $(seq 100); do [ -s "$f" ] && return 0; sleep 0.05; done
+	return 1
+}
+
 @test "cgroups: default path /nucleus-oci/<id>, the container is inside, cgroupns makes it /" {
 	[ "$MODE" = v1 ] || skip "v1/hybrid host test"
-	start_sh cg-path 'cat /proc/self/cgroup > /dev/shm/cg; sleep 100'
+	start_sh cg-path 'cat /proc/self/cgroup > /dev/shm/t; mv /dev/shm/t /dev/shm/cg; sleep 100'
+	ctr_wait_file cg-path /dev/shm/cg
 	pid=$(noci state cg-path | jq -r .pid)
 	grep -qx "$pid" /sys/fs/cgroup/memory/nucleus-oci/cg-path/cgroup.procs
 	grep -qx "$pid" /sys/fs/cgroup/pids/nucleus-oci/cg-path/cgroup.procs
@@ -97,7 +106,8 @@ ctr_file() {
 		"blockIO": {"throttleReadBpsDevice": [{"major": '"$maj"', "minor": '"$min"', "rate": 1048576}],
 			    "throttleWriteIOPSDevice": [{"major": '"$maj"', "minor": '"$min"', "rate": 300}]},
 		"devices": [{"allow": false, "access": "rwm"}]}'
-	start_sh cg-v1 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpuset/cpuset.cpus > /dev/shm/seen; sleep 100'
+	start_sh cg-v1 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpuset/cpuset.cpus > /dev/shm/t; mv /dev/shm/t /dev/shm/seen; sleep 100'
+	ctr_wait_file cg-v1 /dev/shm/seen
 	m=/sys/fs/cgroup/memory/nucleus-oci/cg-v1
 	[ "$(cat $m/memory.limit_in_bytes)" = 67108864 ]
 	[ "$(cat $m/memory.soft_limit_in_bytes)" = 33554432 ]
@@ -204,7 +214,8 @@ ctr_file() {
 }
 
 @test "cgroups: pause stops the processes, resume lets them go on" {
-	start_sh cg-pause 'i=0; while :; do i=$((i+1)); echo $i > /dev/shm/n; done'
+	start_sh cg-pause 'i=0; while :; do i=$((i+1)); echo $i > /dev/shm/t; mv /dev/shm/t /dev/shm/n; done'
+	ctr_wait_file cg-pause /dev/shm/n
 	noci pause cg-pause
 	[ "$(status_of cg-pause)" = paused ]
 	[ "$(noci list --format json | jq -r '.[] | select(.id=="cg-pause") | .status')" = paused ]
