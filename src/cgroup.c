@@ -23,11 +23,13 @@
 #include "util.h"
 
 static const char *const controller_names[CG_COUNT] = {
-	[CG_CPU] = "cpu",	  [CG_CPUACCT] = "cpuacct", [CG_CPUSET] = "cpuset",
-	[CG_MEMORY] = "memory",	  [CG_DEVICES] = "devices", [CG_FREEZER] = "freezer",
-	[CG_BLKIO] = "blkio",	  [CG_PIDS] = "pids",	    [CG_HUGETLB] = "hugetlb",
-	[CG_NET_CLS] = "net_cls", [CG_NET_PRIO] = "net_prio", [CG_RDMA] = "rdma",
-	[CG_MISC] = "misc",	  [CG_PERF_EVENT] = "perf_event",
+    [CG_CPU] = "cpu",           [CG_CPUACCT] = "cpuacct",
+    [CG_CPUSET] = "cpuset",     [CG_MEMORY] = "memory",
+    [CG_DEVICES] = "devices",   [CG_FREEZER] = "freezer",
+    [CG_BLKIO] = "blkio",       [CG_PIDS] = "pids",
+    [CG_HUGETLB] = "hugetlb",   [CG_NET_CLS] = "net_cls",
+    [CG_NET_PRIO] = "net_prio", [CG_RDMA] = "rdma",
+    [CG_MISC] = "misc",         [CG_PERF_EVENT] = "perf_event",
 };
 
 const char *cg_controller_name(enum cg_controller c)
@@ -102,7 +104,8 @@ int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *
 
 	if (r < 0)
 		return r;
-	for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+	for (char *line = buf; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL)
 		if (!strncmp(line, key, klen) && line[klen] == ' ') {
 			*out = strtoull(line + klen + 1, NULL, 10);
 			return 0;
@@ -178,7 +181,8 @@ int cg_layout_probe(struct cg_layout *l, struct nerr *e)
 		} else if (!strcmp(fstype, "cgroup")) {
 			*h = (struct cg_hierarchy){.v2 = false};
 			snprintf(h->mnt, sizeof h->mnt, "%s", mnt);
-			for (char *tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+			for (char *tok = strtok_r(opts, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save))
 				h->ctrl |= controller_bit(tok);
 			any_v1 |= h->ctrl != 0;
 		} else {
@@ -202,7 +206,7 @@ int cg_layout_probe(struct cg_layout *l, struct nerr *e)
 }
 
 int cg_controller_dir(const struct cg_layout *l, enum cg_controller c, const char *path,
-		      struct cg_dir *d)
+                      struct cg_dir *d)
 {
 	int v2 = -1;
 
@@ -259,21 +263,23 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
 	}
 	if (p[0] != '/' && strchr(p, ':'))
 		return nerr_set(e, ENOTSUP,
-				"config.json: linux.cgroupsPath \"%s\": the systemd form "
-				"slice:prefix:name needs the systemd cgroup driver, which is not "
-				"available (systemd is not running as PID 1)",
-				p);
+		                "config.json: linux.cgroupsPath \"%s\": the systemd form "
+		                "slice:prefix:name needs the systemd cgroup driver, which is not "
+		                "available (systemd is not running as PID 1)",
+		                p);
 	for (const char *s = p; (s = strstr(s, "..")); s += 2)
 		if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
-			return nerr_set(e, EINVAL,
-					"config.json: linux.cgroupsPath \"%s\": \"..\" is not allowed", p);
+			return nerr_set(
+			    e, EINVAL,
+			    "config.json: linux.cgroupsPath \"%s\": \"..\" is not allowed", p);
 	if (p[0] == '/')
 		*out = p[1] ? xstrdup(p) : NULL;
 	else
 		*out = xasprintf("%s/%s", CGROUP_DEFAULT_PARENT, p);
 	if (!*out)
-		return nerr_set(e, EINVAL,
-				"config.json: linux.cgroupsPath \"/\": the root cgroup cannot be used");
+		return nerr_set(
+		    e, EINVAL,
+		    "config.json: linux.cgroupsPath \"/\": the root cgroup cannot be used");
 	/* strip trailing slashes */
 	for (size_t n = strlen(*out); n > 1 && (*out)[n - 1] == '/'; n--)
 		(*out)[n - 1] = '\0';
@@ -336,12 +342,13 @@ static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, struc
 }
 
 static int apply_devices(const struct cg_layout *l, const char *path,
-			 const struct oci_device_rule *rules, size_t n, bool update, struct nerr *e)
+                         const struct oci_device_rule *rules, size_t n, bool update, struct nerr *e)
 {
 	struct cg_dir d;
 
 	if (cg_controller_dir(l, CG_DEVICES, path, &d) < 0)
-		return nerr_set(e, ENOTSUP, "linux.resources.devices: no devices controller on this host");
+		return nerr_set(e, ENOTSUP,
+		                "linux.resources.devices: no devices controller on this host");
 	if (d.v2)
 		return cg_bpf_set_devices(d.path, rules, n, e);
 	return cg1_set_devices(d.path, rules, n, update, e);
@@ -349,8 +356,8 @@ static int apply_devices(const struct cg_layout *l, const char *path,
 
 /* The device rules of the config, then an allow rule per configured device node. */
 static int create_devices(const struct cg_layout *l, const char *path,
-			  const struct oci_resources *res, const struct oci_device *devs,
-			  size_t n_devs, struct nerr *e)
+                          const struct oci_resources *res, const struct oci_device *devs,
+                          size_t n_devs, struct nerr *e)
 {
 	_cleanup_free_ struct oci_device_rule *rules = NULL;
 	size_t n = res->n_devices;
@@ -363,20 +370,19 @@ static int create_devices(const struct cg_layout *l, const char *path,
 		if (devs[i].type != 'c' && devs[i].type != 'b' && devs[i].type != 'u')
 			continue;
 		rules[n++] = (struct oci_device_rule){
-			.allow = true,
-			.type = devs[i].type == 'b' ? 'b' : 'c',
-			.has_major = true,
-			.major = devs[i].major,
-			.has_minor = true,
-			.minor = devs[i].minor,
+		    .allow = true,
+		    .type = devs[i].type == 'b' ? 'b' : 'c',
+		    .has_major = true,
+		    .major = devs[i].major,
+		    .has_minor = true,
+		    .minor = devs[i].minor,
 		};
 	}
 	return apply_devices(l, path, rules, n, false, e);
 }
 
 int cgroup_create(const char *path, const struct oci_resources *res,
-		  const struct oci_device *devices, size_t n_devices, int *clone_fd,
-		  struct nerr *e)
+                  const struct oci_device *devices, size_t n_devices, int *clone_fd, struct nerr *e)
 {
 	struct cg_layout l;
 	int r = cg_layout_probe(&l, e);
@@ -424,7 +430,6 @@ int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e)
 
 int cgroup_update(const char *path, const struct oci_resources *res, struct nerr *e)
 {
-	_cleanup_free_ struct oci_device_rule *rules = NULL;
 	struct cg_layout l;
 	int r = cg_layout_probe(&l, e);
 

@@ -39,8 +39,8 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
  * for devices the container is given).  *clone_fd is a directory fd of the
  * cgroup2 cgroup for clone3(CLONE_INTO_CGROUP), or -1. */
 int cgroup_create(const char *path, const struct oci_resources *res,
-		  const struct oci_device *devices, size_t n_devices, int *clone_fd,
-		  struct nerr *e);
+                  const struct oci_device *devices, size_t n_devices, int *clone_fd,
+                  struct nerr *e);
 /* Move pid into the cgroup (skip the cgroup2 hierarchy when it was cloned there). */
 int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e);
 /* Apply a new set of resources to a live cgroup (`update`). */
@@ -56,10 +56,10 @@ bool cgroup_is_frozen(const char *path);
 int cgroup_pids(const char *path, pid_t **pids, size_t *n, struct nerr *e);
 
 /* Statistics in the shape of runc's `events --stats`. */
-#define CGROUP_MAX_CPUS	 256
+#define CGROUP_MAX_CPUS  256
 #define CGROUP_MAX_BLKIO 64
-#define CGROUP_MAX_HUGE	 4
-#define CGROUP_MAX_RAW	 64
+#define CGROUP_MAX_HUGE  4
+#define CGROUP_MAX_RAW   64
 
 struct cgroup_mem_entry {
 	uint64_t limit, usage, max, failcnt;

@@ -19,14 +19,15 @@
 #define MAX_INSNS 4096
 
 /* The few instruction shapes the filter needs. */
-#define INSN(c, d, s, o, i) ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
+#define INSN(c, d, s, o, i)                                                                        \
+	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 #define LDX_W(dst, src, off)  INSN(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0)
 #define ALU32_IMM(op, d, imm) INSN(BPF_ALU | BPF_OP(op) | BPF_K, d, 0, 0, imm)
-#define MOV32_REG(d, s)	      INSN(BPF_ALU | BPF_MOV | BPF_X, d, s, 0, 0)
+#define MOV32_REG(d, s)       INSN(BPF_ALU | BPF_MOV | BPF_X, d, s, 0, 0)
 #define MOV64_IMM(d, imm)     INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, imm)
-#define JNE_IMM(d, imm)	      INSN(BPF_JMP | BPF_JNE | BPF_K, d, 0, 0, imm)
-#define JNE_REG(d, s)	      INSN(BPF_JMP | BPF_JNE | BPF_X, d, s, 0, 0)
-#define EXIT_INSN()	      INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define JNE_IMM(d, imm)       INSN(BPF_JMP | BPF_JNE | BPF_K, d, 0, 0, imm)
+#define JNE_REG(d, s)         INSN(BPF_JMP | BPF_JNE | BPF_X, d, s, 0, 0)
+#define EXIT_INSN()           INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
 enum { R0, R1, R2, R3, R4, R5 };
 
@@ -40,7 +41,9 @@ static int access_mask(const char *access)
 	int m = 0;
 
 	for (const char *p = access ? access : "rwm"; *p; p++)
-		m |= *p == 'r' ? BPF_DEVCG_ACC_READ : *p == 'w' ? BPF_DEVCG_ACC_WRITE : BPF_DEVCG_ACC_MKNOD;
+		m |= *p == 'r'   ? BPF_DEVCG_ACC_READ
+		     : *p == 'w' ? BPF_DEVCG_ACC_WRITE
+		                 : BPF_DEVCG_ACC_MKNOD;
 	return m;
 }
 
@@ -119,8 +122,8 @@ static int load_program(const struct bpf_insn *prog, size_t len, struct nerr *e)
 		fd = sys_bpf(BPF_PROG_LOAD, &attr);
 	}
 	if (fd < 0)
-		return nerr_sys(e, errno, "load the eBPF device filter (%zu instructions)%s%.200s", len,
-				log[0] ? ": " : "", log);
+		return nerr_sys(e, errno, "load the eBPF device filter (%zu instructions)%s%.200s",
+		                len, log[0] ? ": " : "", log);
 	return fd;
 }
 
@@ -158,7 +161,7 @@ static void detach_by_id(int cgfd, uint32_t id)
 }
 
 int cg_bpf_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n,
-		       struct nerr *e)
+                       struct nerr *e)
 {
 	_cleanup_free_ struct oci_device_rule *all = NULL;
 	_cleanup_free_ struct bpf_insn *prog = xcalloc(MAX_INSNS, sizeof *prog);

@@ -56,17 +56,17 @@ struct cg_dir {
 
 int cg_layout_probe(struct cg_layout *l, struct nerr *e);
 int cg_controller_dir(const struct cg_layout *l, enum cg_controller c, const char *path,
-		      struct cg_dir *d);
+                      struct cg_dir *d);
 const char *cg_controller_name(enum cg_controller c);
 
 /* Apply every resource to the cgroup, each controller by its driver. */
-int cg_apply_resources(const struct cg_layout *l, const char *path,
-		       const struct oci_resources *res, bool update, struct nerr *e);
+int cg_apply_resources(const struct cg_layout *l, const char *path, const struct oci_resources *res,
+                       bool update, struct nerr *e);
 
 /* Write value to dir/file; the error names the file and the value. */
 int cg_write(const char *dir, const char *file, const char *value, struct nerr *e);
 int cg_writef(const char *dir, const char *file, struct nerr *e, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Read dir/file into buf (NUL-terminated, trailing newline stripped). */
 int cg_read(const char *dir, const char *file, char *buf, size_t size);
 int cg_read_u64(const char *dir, const char *file, uint64_t *out);
@@ -84,7 +84,7 @@ int cg1_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t 
 int cg1_set_net_cls(const char *dir, const struct oci_network *n, struct nerr *e);
 int cg1_set_net_prio(const char *dir, const struct oci_network *n, struct nerr *e);
 int cg1_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n, bool update,
-		    struct nerr *e);
+                    struct nerr *e);
 int cg_set_rdma(const char *dir, const struct oci_rdma_limit *l, size_t n, struct nerr *e);
 int cg1_freeze(const char *dir, bool freeze, struct nerr *e);
 void cg1_stats_memory(const char *dir, struct cgroup_stats *st);
@@ -108,12 +108,11 @@ void cg2_stats_io(const char *dir, struct cgroup_stats *st);
 /* Device rules as enforced: the configured ones, then the devices every
  * container needs (null, zero, full, tty, random, urandom, console, ptmx,
  * pts) as runc and crun append them. */
-size_t cg_device_rules(const struct oci_device_rule *rules, size_t n,
-		       struct oci_device_rule **out);
+size_t cg_device_rules(const struct oci_device_rule *rules, size_t n, struct oci_device_rule **out);
 
 /* v2 device filter: build an eBPF program from the rules and attach it to
  * the cgroup directory, replacing what nucleus-oci attached before. */
 int cg_bpf_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n,
-		       struct nerr *e);
+                       struct nerr *e);
 
 #endif

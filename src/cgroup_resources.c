@@ -27,23 +27,23 @@ static bool cpu_wanted(const struct oci_cpu *c)
 static bool blkio_wanted(const struct oci_blkio *b)
 {
 	return b->has_weight || b->has_leaf_weight || b->n_weight_device ||
-	       b->throttle_read_bps.len || b->throttle_write_bps.len ||
-	       b->throttle_read_iops.len || b->throttle_write_iops.len;
+	       b->throttle_read_bps.len || b->throttle_write_bps.len || b->throttle_read_iops.len ||
+	       b->throttle_write_iops.len;
 }
 
 static int controller_dir(const struct cg_layout *l, enum cg_controller c, const char *path,
-			  const char *field, struct cg_dir *d, struct nerr *e)
+                          const char *field, struct cg_dir *d, struct nerr *e)
 {
 	if (cg_controller_dir(l, c, path, d) == 0)
 		return 0;
 	return nerr_set(e, ENOTSUP,
-			"linux.resources.%s: the %s controller is not available on this host "
-			"(cgroup %s)",
-			field, cg_controller_name(c), cgroup_mode_name(l->mode));
+	                "linux.resources.%s: the %s controller is not available on this host "
+	                "(cgroup %s)",
+	                field, cg_controller_name(c), cgroup_mode_name(l->mode));
 }
 
 static int apply_memory_cpu(const struct cg_layout *l, const char *path,
-			    const struct oci_resources *res, bool update, struct nerr *e)
+                            const struct oci_resources *res, bool update, struct nerr *e)
 {
 	struct cg_dir d;
 	int r;
@@ -52,7 +52,7 @@ static int apply_memory_cpu(const struct cg_layout *l, const char *path,
 		if ((r = controller_dir(l, CG_MEMORY, path, "memory", &d, e)) < 0)
 			return r;
 		r = d.v2 ? cg2_set_memory(d.path, &res->memory, update, e)
-			 : cg1_set_memory(d.path, &res->memory, update, e);
+		         : cg1_set_memory(d.path, &res->memory, update, e);
 		if (r < 0)
 			return r;
 	}
@@ -67,32 +67,33 @@ static int apply_memory_cpu(const struct cg_layout *l, const char *path,
 		if ((r = controller_dir(l, CG_CPUSET, path, "cpu.cpus/mems", &d, e)) < 0)
 			return r;
 		r = d.v2 ? cg2_set_cpuset(d.path, &res->cpu, e)
-			 : cg1_set_cpuset(d.path, &res->cpu, e);
+		         : cg1_set_cpuset(d.path, &res->cpu, e);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-static int apply_network(const struct cg_layout *l, const char *path,
-			 const struct oci_network *n, struct nerr *e)
+static int apply_network(const struct cg_layout *l, const char *path, const struct oci_network *n,
+                         struct nerr *e)
 {
 	struct cg_dir d;
 	int r;
 
 	if (n->has_class_id) {
 		if (cg_controller_dir(l, CG_NET_CLS, path, &d) < 0 || d.v2)
-			return nerr_set(e, ENOTSUP,
-					"linux.resources.network.classID: needs the cgroup v1 net_cls "
-					"controller, which is not mounted on this host");
+			return nerr_set(
+			    e, ENOTSUP,
+			    "linux.resources.network.classID: needs the cgroup v1 net_cls "
+			    "controller, which is not mounted on this host");
 		if ((r = cg1_set_net_cls(d.path, n, e)) < 0)
 			return r;
 	}
 	if (n->n_priorities) {
 		if (cg_controller_dir(l, CG_NET_PRIO, path, &d) < 0 || d.v2)
 			return nerr_set(e, ENOTSUP,
-					"linux.resources.network.priorities: needs the cgroup v1 "
-					"net_prio controller, which is not mounted on this host");
+			                "linux.resources.network.priorities: needs the cgroup v1 "
+			                "net_prio controller, which is not mounted on this host");
 		if ((r = cg1_set_net_prio(d.path, n, e)) < 0)
 			return r;
 	}
@@ -100,7 +101,7 @@ static int apply_network(const struct cg_layout *l, const char *path,
 }
 
 static int apply_others(const struct cg_layout *l, const char *path,
-			const struct oci_resources *res, struct nerr *e)
+                        const struct oci_resources *res, struct nerr *e)
 {
 	struct cg_dir d;
 	int r;
@@ -108,14 +109,16 @@ static int apply_others(const struct cg_layout *l, const char *path,
 	if (res->pids.has_limit) {
 		if ((r = controller_dir(l, CG_PIDS, path, "pids", &d, e)) < 0)
 			return r;
-		r = d.v2 ? cg2_set_pids(d.path, &res->pids, e) : cg1_set_pids(d.path, &res->pids, e);
+		r = d.v2 ? cg2_set_pids(d.path, &res->pids, e)
+		         : cg1_set_pids(d.path, &res->pids, e);
 		if (r < 0)
 			return r;
 	}
 	if (blkio_wanted(&res->blkio)) {
 		if ((r = controller_dir(l, CG_BLKIO, path, "blockIO", &d, e)) < 0)
 			return r;
-		r = d.v2 ? cg2_set_io(d.path, &res->blkio, e) : cg1_set_blkio(d.path, &res->blkio, e);
+		r = d.v2 ? cg2_set_io(d.path, &res->blkio, e)
+		         : cg1_set_blkio(d.path, &res->blkio, e);
 		if (r < 0)
 			return r;
 	}
@@ -123,7 +126,7 @@ static int apply_others(const struct cg_layout *l, const char *path,
 		if ((r = controller_dir(l, CG_HUGETLB, path, "hugepageLimits", &d, e)) < 0)
 			return r;
 		r = d.v2 ? cg2_set_hugetlb(d.path, res->hugepage_limits, res->n_hugepage_limits, e)
-			 : cg1_set_hugetlb(d.path, res->hugepage_limits, res->n_hugepage_limits, e);
+		         : cg1_set_hugetlb(d.path, res->hugepage_limits, res->n_hugepage_limits, e);
 		if (r < 0)
 			return r;
 	}
@@ -136,8 +139,8 @@ static int apply_others(const struct cg_layout *l, const char *path,
 	return apply_network(l, path, &res->network, e);
 }
 
-int cg_apply_resources(const struct cg_layout *l, const char *path,
-		       const struct oci_resources *res, bool update, struct nerr *e)
+int cg_apply_resources(const struct cg_layout *l, const char *path, const struct oci_resources *res,
+                       bool update, struct nerr *e)
 {
 	int r;
 
@@ -150,9 +153,10 @@ int cg_apply_resources(const struct cg_layout *l, const char *path,
 	if (res->unified.len) {
 		char dir[PATH_MAX];
 		if (l->unified < 0)
-			return nerr_set(e, ENOTSUP,
-					"linux.resources.unified: needs cgroup v2, and this host has "
-					"cgroup v1 only");
+			return nerr_set(
+			    e, ENOTSUP,
+			    "linux.resources.unified: needs cgroup v2, and this host has "
+			    "cgroup v1 only");
 		snprintf(dir, sizeof dir, "%s%s", l->h[l->unified].mnt, path);
 		if ((r = cg2_set_unified(dir, &res->unified, e)) < 0)
 			return r;
@@ -169,7 +173,8 @@ int cg_set_rdma(const char *dir, const struct oci_rdma_limit *l, size_t n, struc
 			snprintf(h, sizeof h, "%u", l[i].hca_handles);
 		if (l[i].has_hca_objects)
 			snprintf(o, sizeof o, "%u", l[i].hca_objects);
-		r = cg_writef(dir, "rdma.max", e, "%s hca_handle=%s hca_object=%s", l[i].device, h, o);
+		r = cg_writef(dir, "rdma.max", e, "%s hca_handle=%s hca_object=%s", l[i].device, h,
+		              o);
 		if (r < 0)
 			return r;
 	}
@@ -180,21 +185,15 @@ int cg_set_rdma(const char *dir, const struct oci_rdma_limit *l, size_t n, struc
  * runc and crun do: mknod of anything (opening is what is controlled), and
  * null, zero, full, random, urandom, tty, console, ptmx and the pts. */
 static const struct oci_device_rule default_rules[] = {
-	{.allow = true, .type = 'c', .access = "m"},
-	{.allow = true, .type = 'b', .access = "m"},
-	{true, 'c', true, 1, true, 3, "rwm"},
-	{true, 'c', true, 1, true, 5, "rwm"},
-	{true, 'c', true, 1, true, 7, "rwm"},
-	{true, 'c', true, 1, true, 8, "rwm"},
-	{true, 'c', true, 1, true, 9, "rwm"},
-	{true, 'c', true, 5, true, 0, "rwm"},
-	{true, 'c', true, 5, true, 1, "rwm"},
-	{true, 'c', true, 5, true, 2, "rwm"},
-	{true, 'c', true, 136, false, -1, "rwm"},
+    {.allow = true, .type = 'c', .access = "m"}, {.allow = true, .type = 'b', .access = "m"},
+    {true, 'c', true, 1, true, 3, "rwm"},        {true, 'c', true, 1, true, 5, "rwm"},
+    {true, 'c', true, 1, true, 7, "rwm"},        {true, 'c', true, 1, true, 8, "rwm"},
+    {true, 'c', true, 1, true, 9, "rwm"},        {true, 'c', true, 5, true, 0, "rwm"},
+    {true, 'c', true, 5, true, 1, "rwm"},        {true, 'c', true, 5, true, 2, "rwm"},
+    {true, 'c', true, 136, false, -1, "rwm"},
 };
 
-size_t cg_device_rules(const struct oci_device_rule *rules, size_t n,
-		       struct oci_device_rule **out)
+size_t cg_device_rules(const struct oci_device_rule *rules, size_t n, struct oci_device_rule **out)
 {
 	size_t total = n + ARRAY_SIZE(default_rules);
 

@@ -44,7 +44,7 @@ static void stats_hugetlb(const struct cg_dir *d, struct cgroup_stats *st)
 			continue;
 		snprintf(st->hugetlb[st->n_hugetlb].size, sizeof st->hugetlb[0].size, "%s", size);
 		snprintf(file, sizeof file, "hugetlb.%s.%s", size,
-			 d->v2 ? "current" : "usage_in_bytes");
+		         d->v2 ? "current" : "usage_in_bytes");
 		cg_read_u64(d->path, file, &st->hugetlb[st->n_hugetlb].usage);
 		if (d->v2) {
 			snprintf(file, sizeof file, "hugetlb.%s.events", size);
@@ -81,10 +81,10 @@ int cgroup_stats(const char *path, struct cgroup_stats *st, struct nerr *e)
 		if (d.v2)
 			cg2_stats_cpu(d.path, st);
 		else
-			cg1_stats_cpu(d.path,
-				      cg_controller_dir(&l, CG_CPUACCT, path, &acct) == 0 ? acct.path
-											   : NULL,
-				      st);
+			cg1_stats_cpu(
+			    d.path,
+			    cg_controller_dir(&l, CG_CPUACCT, path, &acct) == 0 ? acct.path : NULL,
+			    st);
 	}
 	if (cg_controller_dir(&l, CG_PIDS, path, &d) == 0) {
 		cg_read_u64(d.path, "pids.current", &st->pids.current);

@@ -28,10 +28,11 @@ static int set_limit_and_swap(const char *dir, const struct oci_memory *m, struc
 	if (!m->has_swap)
 		return m->has_limit ? write_i64(dir, "memory.limit_in_bytes", m->limit, e) : 0;
 	if (!cg_file_exists(dir, "memory.memsw.limit_in_bytes"))
-		return nerr_set(e, ENOTSUP,
-				"linux.resources.memory.swap: swap accounting is not enabled on this "
-				"host (%s/memory.memsw.limit_in_bytes is missing)",
-				dir);
+		return nerr_set(
+		    e, ENOTSUP,
+		    "linux.resources.memory.swap: swap accounting is not enabled on this "
+		    "host (%s/memory.memsw.limit_in_bytes is missing)",
+		    dir);
 	if (!m->has_limit)
 		return write_i64(dir, "memory.memsw.limit_in_bytes", m->swap, e);
 	cg_read_u64(dir, "memory.memsw.limit_in_bytes", &cur_swap);
@@ -55,9 +56,10 @@ int cg1_set_memory(const char *dir, const struct oci_memory *m, bool update, str
 		if (cg_read_u64(dir, "memory.usage_in_bytes", &usage) == 0 &&
 		    usage > (uint64_t)m->limit)
 			return nerr_set(e, EBUSY,
-					"memory.limit %" PRId64 " is below the current usage %" PRIu64
-					" (checkBeforeUpdate)",
-					m->limit, usage);
+			                "memory.limit %" PRId64
+			                " is below the current usage %" PRIu64
+			                " (checkBeforeUpdate)",
+			                m->limit, usage);
 	}
 	if ((r = set_limit_and_swap(dir, m, e)) < 0)
 		return r;
@@ -92,7 +94,8 @@ int cg1_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e)
 		/* A shorter period can conflict with the current quota: quota first then. */
 		struct nerr ignored;
 		if (cg_writef(dir, "cpu.cfs_period_us", &ignored, "%" PRIu64, c->period) < 0) {
-			if (c->has_quota && (r = write_i64(dir, "cpu.cfs_quota_us", c->quota, e)) < 0)
+			if (c->has_quota &&
+			    (r = write_i64(dir, "cpu.cfs_quota_us", c->quota, e)) < 0)
 				return r;
 			if ((r = cg_writef(dir, "cpu.cfs_period_us", e, "%" PRIu64, c->period)) < 0)
 				return r;
@@ -132,12 +135,12 @@ int cg1_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e)
 }
 
 static int write_throttle(const char *dir, const char *file, const struct oci_throttle_list *l,
-			  struct nerr *e)
+                          struct nerr *e)
 {
 	for (size_t i = 0; i < l->len; i++) {
 		const struct oci_throttle_device *t = &l->items[i];
-		int r = cg_writef(dir, file, e, "%" PRId64 ":%" PRId64 " %" PRIu64, t->major, t->minor,
-				  t->rate);
+		int r = cg_writef(dir, file, e, "%" PRId64 ":%" PRId64 " %" PRIu64, t->major,
+		                  t->minor, t->rate);
 		if (r < 0)
 			return r;
 	}
@@ -159,21 +162,23 @@ int cg1_set_blkio(const char *dir, const struct oci_blkio *b, struct nerr *e)
 		return r;
 	for (size_t i = 0; i < b->n_weight_device; i++) {
 		const struct oci_weight_device *w = &b->weight_device[i];
-		if (w->has_weight && (r = cg_writef(dir, weight_dev, e, "%" PRId64 ":%" PRId64 " %u",
-						     w->major, w->minor, w->weight)) < 0)
+		if (w->has_weight &&
+		    (r = cg_writef(dir, weight_dev, e, "%" PRId64 ":%" PRId64 " %u", w->major,
+		                   w->minor, w->weight)) < 0)
 			return r;
 		if (w->has_leaf_weight &&
 		    (r = cg_writef(dir, "blkio.leaf_weight_device", e, "%" PRId64 ":%" PRId64 " %u",
-				   w->major, w->minor, w->leaf_weight)) < 0)
+		                   w->major, w->minor, w->leaf_weight)) < 0)
 			return r;
 	}
-	if ((r = write_throttle(dir, "blkio.throttle.read_bps_device", &b->throttle_read_bps, e)) < 0 ||
-	    (r = write_throttle(dir, "blkio.throttle.write_bps_device", &b->throttle_write_bps, e)) <
-		    0 ||
-	    (r = write_throttle(dir, "blkio.throttle.read_iops_device", &b->throttle_read_iops, e)) <
-		    0 ||
+	if ((r = write_throttle(dir, "blkio.throttle.read_bps_device", &b->throttle_read_bps, e)) <
+	        0 ||
+	    (r = write_throttle(dir, "blkio.throttle.write_bps_device", &b->throttle_write_bps,
+	                        e)) < 0 ||
+	    (r = write_throttle(dir, "blkio.throttle.read_iops_device", &b->throttle_read_iops,
+	                        e)) < 0 ||
 	    (r = write_throttle(dir, "blkio.throttle.write_iops_device", &b->throttle_write_iops,
-				e)) < 0)
+	                        e)) < 0)
 		return r;
 	return 0;
 }
@@ -199,7 +204,7 @@ int cg1_set_net_prio(const char *dir, const struct oci_network *n, struct nerr *
 {
 	for (size_t i = 0; i < n->n_priorities; i++) {
 		int r = cg_writef(dir, "net_prio.ifpriomap", e, "%s %u", n->priorities[i].name,
-				  n->priorities[i].priority);
+		                  n->priorities[i].priority);
 		if (r < 0)
 			return r;
 	}
@@ -222,7 +227,7 @@ static void format_rule(const struct oci_device_rule *d, char *buf, size_t size)
 }
 
 int cg1_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n, bool update,
-		    struct nerr *e)
+                    struct nerr *e)
 {
 	_cleanup_free_ struct oci_device_rule *all = NULL;
 	size_t total = cg_device_rules(rules, n, &all);
@@ -295,7 +300,7 @@ void cg1_stats_memory(const char *dir, struct cgroup_stats *st)
 			continue;
 		*sp = '\0';
 		snprintf(st->memory.raw[st->memory.n_raw].key, sizeof st->memory.raw[0].key, "%s",
-			 line);
+		         line);
 		st->memory.raw[st->memory.n_raw++].value = strtoull(sp + 1, NULL, 10);
 		if (!strcmp(line, "total_cache"))
 			st->memory.cache = strtoull(sp + 1, NULL, 10);
@@ -329,7 +334,7 @@ void cg1_stats_cpu(const char *dir, const char *acct_dir, struct cgroup_stats *s
 }
 
 static void blkio_entries(const char *dir, const char *file, struct cgroup_blkio_entry *out,
-			  size_t *n)
+                          size_t *n)
 {
 	char buf[8192], *save = NULL;
 

@@ -56,14 +56,15 @@ static int set_swap(const char *dir, const struct oci_memory *m, struct nerr *e)
 		if (m->swap == 0)
 			return cg_write(dir, "memory.swap.max", "0", e);
 		return nerr_set(e, EINVAL,
-				"linux.resources.memory.swap %" PRId64
-				": cgroup v2 needs memory.limit to set a swap limit",
-				m->swap);
+		                "linux.resources.memory.swap %" PRId64
+		                ": cgroup v2 needs memory.limit to set a swap limit",
+		                m->swap);
 	}
 	if (m->swap < m->limit)
 		return nerr_set(e, EINVAL,
-				"linux.resources.memory.swap %" PRId64 " is below memory.limit %" PRId64,
-				m->swap, m->limit);
+		                "linux.resources.memory.swap %" PRId64
+		                " is below memory.limit %" PRId64,
+		                m->swap, m->limit);
 	snprintf(buf, sizeof buf, "%" PRId64, m->swap - m->limit);
 	return cg_write(dir, "memory.swap.max", buf, e);
 }
@@ -97,9 +98,10 @@ int cg2_set_memory(const char *dir, const struct oci_memory *m, bool update, str
 		uint64_t usage = 0;
 		if (cg_read_u64(dir, "memory.current", &usage) == 0 && usage > (uint64_t)m->limit)
 			return nerr_set(e, EBUSY,
-					"memory.limit %" PRId64 " is below the current usage %" PRIu64
-					" (checkBeforeUpdate)",
-					m->limit, usage);
+			                "memory.limit %" PRId64
+			                " is below the current usage %" PRIu64
+			                " (checkBeforeUpdate)",
+			                m->limit, usage);
 	}
 	if (m->has_limit) {
 		max_or_num(m->limit, buf, sizeof buf);
@@ -122,13 +124,13 @@ int cg2_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e)
 
 	if (c->has_realtime_runtime || c->has_realtime_period)
 		return nerr_set(e, ENOTSUP,
-				"linux.resources.cpu.realtimeRuntime/realtimePeriod: not supported "
-				"on cgroup v2");
+		                "linux.resources.cpu.realtimeRuntime/realtimePeriod: not supported "
+		                "on cgroup v2");
 	if (c->has_shares && c->shares) {
 		/* shares 2..262144 onto weight 1..10000, the conversion runc and crun use */
 		uint64_t s = c->shares < 2 ? 2 : c->shares > 262144 ? 262144 : c->shares;
-		if ((r = cg_writef(dir, "cpu.weight", e, "%" PRIu64, 1 + ((s - 2) * 9999) / 262142)) <
-		    0)
+		if ((r = cg_writef(dir, "cpu.weight", e, "%" PRIu64,
+		                   1 + ((s - 2) * 9999) / 262142)) < 0)
 			return r;
 	}
 	if ((c->has_quota && c->quota) || (c->has_period && c->period)) {
@@ -169,12 +171,12 @@ int cg2_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e)
 }
 
 static int io_max(const char *dir, const char *key, const struct oci_throttle_list *l,
-		  struct nerr *e)
+                  struct nerr *e)
 {
 	for (size_t i = 0; i < l->len; i++) {
 		const struct oci_throttle_device *t = &l->items[i];
 		int r = cg_writef(dir, "io.max", e, "%" PRId64 ":%" PRId64 " %s=%" PRIu64, t->major,
-				  t->minor, key, t->rate);
+		                  t->minor, key, t->rate);
 		if (r < 0)
 			return r;
 	}
@@ -190,7 +192,7 @@ int cg2_set_io(const char *dir, const struct oci_blkio *b, struct nerr *e)
 
 	if (b->has_leaf_weight || (b->n_weight_device && b->weight_device[0].has_leaf_weight))
 		return nerr_set(e, ENOTSUP,
-				"linux.resources.blockIO.leafWeight: not supported on cgroup v2");
+		                "linux.resources.blockIO.leafWeight: not supported on cgroup v2");
 	if (b->has_weight && b->weight) {
 		unsigned w = bfq ? b->weight : 1 + ((unsigned)b->weight - 10) * 9999 / 990;
 		if ((r = cg_writef(dir, file, e, bfq ? "%u" : "default %u", w)) < 0)
@@ -202,8 +204,8 @@ int cg2_set_io(const char *dir, const struct oci_blkio *b, struct nerr *e)
 		if (!d->has_weight)
 			continue;
 		w = bfq ? d->weight : 1 + ((unsigned)d->weight - 10) * 9999 / 990;
-		if ((r = cg_writef(dir, file, e, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, w)) <
-		    0)
+		if ((r = cg_writef(dir, file, e, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor,
+		                   w)) < 0)
 			return r;
 	}
 	if ((r = io_max(dir, "rbps", &b->throttle_read_bps, e)) < 0 ||
@@ -232,12 +234,14 @@ int cg2_set_unified(const char *dir, const struct oci_kv_list *u, struct nerr *e
 		const char *key = u->items[i].key;
 		int r;
 		if (!*key || strchr(key, '/') || key[0] == '.')
-			return nerr_set(e, EINVAL, "linux.resources.unified: invalid key \"%s\"", key);
+			return nerr_set(e, EINVAL, "linux.resources.unified: invalid key \"%s\"",
+			                key);
 		if (!cg_file_exists(dir, key))
-			return nerr_set(e, ENOENT,
-					"linux.resources.unified: \"%s\": no such file in %s (is its "
-					"controller enabled on cgroup v2?)",
-					key, dir);
+			return nerr_set(
+			    e, ENOENT,
+			    "linux.resources.unified: \"%s\": no such file in %s (is its "
+			    "controller enabled on cgroup v2?)",
+			    key, dir);
 		if ((r = cg_write(dir, key, u->items[i].value, e)) < 0)
 			return nerr_wrap(e, "linux.resources.unified");
 	}
@@ -277,8 +281,8 @@ void cg2_stats_memory(const char *dir, struct cgroup_stats *st)
 		st->memory.swap.usage = swap + st->memory.usage.usage;
 	if (cg_read_u64(dir, "memory.swap.max", &swap) == 0)
 		st->memory.swap.limit = swap == UINT64_MAX || st->memory.usage.limit == UINT64_MAX
-						? UINT64_MAX
-						: swap + st->memory.usage.limit;
+		                            ? UINT64_MAX
+		                            : swap + st->memory.usage.limit;
 	if (cg_read(dir, "memory.stat", buf, sizeof buf) < 0)
 		return;
 	for (char *line = strtok_r(buf, "\n", &save); line && st->memory.n_raw < CGROUP_MAX_RAW;
@@ -288,7 +292,7 @@ void cg2_stats_memory(const char *dir, struct cgroup_stats *st)
 			continue;
 		*sp = '\0';
 		snprintf(st->memory.raw[st->memory.n_raw].key, sizeof st->memory.raw[0].key, "%s",
-			 line);
+		         line);
 		st->memory.raw[st->memory.n_raw++].value = strtoull(sp + 1, NULL, 10);
 		if (!strcmp(line, "file"))
 			st->memory.cache = strtoull(sp + 1, NULL, 10);
@@ -312,7 +316,7 @@ void cg2_stats_cpu(const char *dir, struct cgroup_stats *st)
 }
 
 static void io_entry(struct cgroup_blkio_entry *out, size_t *n, unsigned long long maj,
-		     unsigned long long min, const char *op, uint64_t v)
+                     unsigned long long min, const char *op, uint64_t v)
 {
 	if (*n >= CGROUP_MAX_BLKIO)
 		return;

@@ -24,10 +24,10 @@ struct events_opts {
 };
 
 #define STR(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
-#define KV(g, k, v) \
-	do { \
-		STR(g, k); \
-		yajl_gen_integer(g, (long long)(v)); \
+#define KV(g, k, v)                                                                                \
+	do {                                                                                       \
+		STR(g, k);                                                                         \
+		yajl_gen_integer(g, (long long)(v));                                               \
 	} while (0)
 
 /* "5s", "100ms", "1m", "2" (seconds): Go's duration units, the ones that matter. */
@@ -213,7 +213,8 @@ static int stream(const char *id, const char *path, int pidfd, long interval_ms,
 		return r;
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (;;) {
-		struct pollfd p[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = w.fd, .events = POLLIN}};
+		struct pollfd p[2] = {{.fd = pidfd, .events = POLLIN},
+		                      {.fd = w.fd, .events = POLLIN}};
 		long wait;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		wait = (next.tv_sec - now.tv_sec) * 1000 + (next.tv_nsec - now.tv_nsec) / 1000000;
@@ -271,9 +272,9 @@ static int events(struct globals *g, const char *id, const struct events_opts *o
 int cmd_events(struct globals *g, int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {
-		{"stats", 0, false, O_STATS, "print the statistics once and exit"},
-		{"interval", 0, true, O_INTERVAL, "time between statistics (default 5s)"},
-		{NULL, 0, false, 0, NULL},
+	    {"stats", 0, false, O_STATS, "print the statistics once and exit"},
+	    {"interval", 0, true, O_INTERVAL, "time between statistics (default 5s)"},
+	    {NULL, 0, false, 0, NULL},
 	};
 	struct events_opts o = {.interval_ms = 5000};
 	struct nerr e = {0};
@@ -282,7 +283,8 @@ int cmd_events(struct globals *g, int argc, char **argv)
 
 	if (help) {
 		cli_print_help("events [--stats] [--interval 5s] ID",
-			       "Print cgroup statistics and OOM events of a container as JSON.", opts);
+		               "Print cgroup statistics and OOM events of a container as JSON.",
+		               opts);
 		return 0;
 	}
 	if (first < 0)

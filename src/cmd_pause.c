@@ -19,9 +19,9 @@ static int pause_or_resume(struct globals *g, int argc, char **argv, bool pause)
 
 	if (help) {
 		cli_print_help(pause ? "pause ID" : "resume ID",
-			       pause ? "Freeze every process of a running container."
-				     : "Thaw every process of a paused container.",
-			       opts);
+		               pause ? "Freeze every process of a running container."
+		                     : "Thaw every process of a paused container.",
+		               opts);
 		return 0;
 	}
 	if (first < 0)

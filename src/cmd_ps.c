@@ -22,7 +22,8 @@ enum { O_FORMAT };
 static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
 {
 	if (strcmp(arg, "table") && strcmp(arg, "json"))
-		return nerr_set(e, EINVAL, "--format: invalid value \"%s\" (expected table or json)", arg);
+		return nerr_set(e, EINVAL,
+		                "--format: invalid value \"%s\" (expected table or json)", arg);
 	*(const char **)ctx = arg;
 	(void)id;
 	return 0;
@@ -67,7 +68,7 @@ static int run_ps(char **args, int nargs, char **out, struct nerr *e)
 	close(pfd[0]);
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		return nerr_set(e, ECHILD, "ps %s: failed (exit status %d)", argv[1],
-				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		                WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	return 0;
 }
 
@@ -109,7 +110,8 @@ static int print_table(char **args, int nargs, const pid_t *pids, size_t n, stru
 		return r;
 	line = strtok_r(out, "\n", &save);
 	if (!line || (col = pid_column(line)) < 0)
-		return nerr_set(e, EINVAL, "ps: no PID column in its output (%s)", line ? line : "");
+		return nerr_set(e, EINVAL, "ps: no PID column in its output (%s)",
+		                line ? line : "");
 	printf("%s\n", line);
 	while ((line = strtok_r(NULL, "\n", &save)))
 		if (line_pid_in(line, col, pids, n))
@@ -118,7 +120,7 @@ static int print_table(char **args, int nargs, const pid_t *pids, size_t n, stru
 }
 
 static int ps(struct globals *g, const char *id, const char *format, char **args, int nargs,
-	      struct nerr *e)
+              struct nerr *e)
 {
 	_cleanup_free_ pid_t *pids = NULL;
 	struct container c;
@@ -146,8 +148,8 @@ static int ps(struct globals *g, const char *id, const char *format, char **args
 int cmd_ps(struct globals *g, int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {
-		{"format", 'f', true, O_FORMAT, "table (runs ps) or json (the pids)"},
-		{NULL, 0, false, 0, NULL},
+	    {"format", 'f', true, O_FORMAT, "table (runs ps) or json (the pids)"},
+	    {NULL, 0, false, 0, NULL},
 	};
 	const char *format = "table";
 	struct nerr e = {0};
@@ -156,7 +158,7 @@ int cmd_ps(struct globals *g, int argc, char **argv)
 
 	if (help) {
 		cli_print_help("ps [--format table|json] ID [ps options]",
-			       "List the processes of a container.", opts);
+		               "List the processes of a container.", opts);
 		return 0;
 	}
 	if (first < 0)

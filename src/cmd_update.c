@@ -34,22 +34,22 @@ enum {
 };
 
 static const struct cli_opt opts[] = {
-	{"resources", 'r', true, O_RESOURCES, "LinuxResources JSON file, or - for stdin"},
-	{"memory", 0, true, O_MEMORY, "memory limit (bytes, or with k/m/g suffix)"},
-	{"memory-swap", 0, true, O_MEMORY_SWAP, "memory+swap limit (-1: unlimited)"},
-	{"memory-reservation", 0, true, O_MEMORY_RESERVATION, "memory soft limit"},
-	{"kernel-memory", 0, true, O_KERNEL_MEMORY, "kernel memory limit (ignored, deprecated)"},
-	{"kernel-memory-tcp", 0, true, O_KERNEL_MEMORY_TCP, "kernel TCP buffer limit (v1)"},
-	{"cpu-shares", 0, true, O_CPU_SHARES, "relative CPU weight (v2: converted to cpu.weight)"},
-	{"cpu-quota", 0, true, O_CPU_QUOTA, "CFS quota in microseconds per period"},
-	{"cpu-period", 0, true, O_CPU_PERIOD, "CFS period in microseconds"},
-	{"cpu-rt-period", 0, true, O_CPU_RT_PERIOD, "realtime period in microseconds (v1)"},
-	{"cpu-rt-runtime", 0, true, O_CPU_RT_RUNTIME, "realtime runtime in microseconds (v1)"},
-	{"cpuset-cpus", 0, true, O_CPUSET_CPUS, "CPUs allowed, e.g. 0-1"},
-	{"cpuset-mems", 0, true, O_CPUSET_MEMS, "memory nodes allowed, e.g. 0"},
-	{"pids-limit", 0, true, O_PIDS_LIMIT, "maximum number of tasks"},
-	{"blkio-weight", 0, true, O_BLKIO_WEIGHT, "block IO weight, 10 to 1000"},
-	{NULL, 0, false, 0, NULL},
+    {"resources", 'r', true, O_RESOURCES, "LinuxResources JSON file, or - for stdin"},
+    {"memory", 0, true, O_MEMORY, "memory limit (bytes, or with k/m/g suffix)"},
+    {"memory-swap", 0, true, O_MEMORY_SWAP, "memory+swap limit (-1: unlimited)"},
+    {"memory-reservation", 0, true, O_MEMORY_RESERVATION, "memory soft limit"},
+    {"kernel-memory", 0, true, O_KERNEL_MEMORY, "kernel memory limit (ignored, deprecated)"},
+    {"kernel-memory-tcp", 0, true, O_KERNEL_MEMORY_TCP, "kernel TCP buffer limit (v1)"},
+    {"cpu-shares", 0, true, O_CPU_SHARES, "relative CPU weight (v2: converted to cpu.weight)"},
+    {"cpu-quota", 0, true, O_CPU_QUOTA, "CFS quota in microseconds per period"},
+    {"cpu-period", 0, true, O_CPU_PERIOD, "CFS period in microseconds"},
+    {"cpu-rt-period", 0, true, O_CPU_RT_PERIOD, "realtime period in microseconds (v1)"},
+    {"cpu-rt-runtime", 0, true, O_CPU_RT_RUNTIME, "realtime runtime in microseconds (v1)"},
+    {"cpuset-cpus", 0, true, O_CPUSET_CPUS, "CPUs allowed, e.g. 0-1"},
+    {"cpuset-mems", 0, true, O_CPUSET_MEMS, "memory nodes allowed, e.g. 0"},
+    {"pids-limit", 0, true, O_PIDS_LIMIT, "maximum number of tasks"},
+    {"blkio-weight", 0, true, O_BLKIO_WEIGHT, "block IO weight, 10 to 1000"},
+    {NULL, 0, false, 0, NULL},
 };
 
 struct update_opts {
@@ -128,8 +128,7 @@ static int apply_memory_flags(const struct update_opts *o, struct oci_memory *m,
 {
 	int r;
 
-	if (o->flag[O_MEMORY] &&
-	    (r = parse_bytes("memory", o->flag[O_MEMORY], &m->limit, e)) < 0)
+	if (o->flag[O_MEMORY] && (r = parse_bytes("memory", o->flag[O_MEMORY], &m->limit, e)) < 0)
 		return r;
 	m->has_limit |= o->flag[O_MEMORY] != NULL;
 	if (o->flag[O_MEMORY_SWAP] &&
@@ -138,7 +137,7 @@ static int apply_memory_flags(const struct update_opts *o, struct oci_memory *m,
 	m->has_swap |= o->flag[O_MEMORY_SWAP] != NULL;
 	if (o->flag[O_MEMORY_RESERVATION] &&
 	    (r = parse_bytes("memory-reservation", o->flag[O_MEMORY_RESERVATION], &m->reservation,
-			     e)) < 0)
+	                     e)) < 0)
 		return r;
 	m->has_reservation |= o->flag[O_MEMORY_RESERVATION] != NULL;
 	if (o->flag[O_KERNEL_MEMORY] &&
@@ -147,14 +146,13 @@ static int apply_memory_flags(const struct update_opts *o, struct oci_memory *m,
 	m->has_kernel |= o->flag[O_KERNEL_MEMORY] != NULL;
 	if (o->flag[O_KERNEL_MEMORY_TCP] &&
 	    (r = parse_bytes("kernel-memory-tcp", o->flag[O_KERNEL_MEMORY_TCP], &m->kernel_tcp,
-			     e)) < 0)
+	                     e)) < 0)
 		return r;
 	m->has_kernel_tcp |= o->flag[O_KERNEL_MEMORY_TCP] != NULL;
 	return 0;
 }
 
-static int apply_cpu_flags(const struct update_opts *o, struct oci_resources *res,
-			   struct nerr *e)
+static int apply_cpu_flags(const struct update_opts *o, struct oci_resources *res, struct nerr *e)
 {
 	struct oci_cpu *c = &res->cpu;
 	int64_t v = 0;
@@ -185,7 +183,7 @@ static int apply_cpu_flags(const struct update_opts *o, struct oci_resources *re
 	}
 	if (o->flag[O_CPU_RT_RUNTIME]) {
 		if ((r = parse_num("cpu-rt-runtime", o->flag[O_CPU_RT_RUNTIME],
-				   &c->realtime_runtime, e)) < 0)
+		                   &c->realtime_runtime, e)) < 0)
 			return r;
 		c->has_realtime_runtime = true;
 	}
@@ -205,7 +203,8 @@ static int apply_flags(const struct update_opts *o, struct oci_resources *res, s
 	int64_t v = 0;
 	int r;
 
-	if ((r = apply_memory_flags(o, &res->memory, e)) < 0 || (r = apply_cpu_flags(o, res, e)) < 0)
+	if ((r = apply_memory_flags(o, &res->memory, e)) < 0 ||
+	    (r = apply_cpu_flags(o, res, e)) < 0)
 		return r;
 	if (o->flag[O_PIDS_LIMIT]) {
 		if ((r = parse_num("pids-limit", o->flag[O_PIDS_LIMIT], &res->pids.limit, e)) < 0)
@@ -217,7 +216,7 @@ static int apply_flags(const struct update_opts *o, struct oci_resources *res, s
 			return r;
 		if (v < 10 || v > 1000)
 			return nerr_set(e, EINVAL, "--blkio-weight: %lld is outside 10..1000",
-					(long long)v);
+			                (long long)v);
 		res->blkio.weight = (uint16_t)v;
 		res->blkio.has_weight = true;
 	}
@@ -262,7 +261,8 @@ static int update(struct globals *g, const char *id, const struct update_opts *o
 	}
 	status = c.state ? lifecycle_status(&c) : "creating";
 	if (!strcmp(status, "stopped") || !strcmp(status, "creating"))
-		r = nerr_set(e, EINVAL, "container \"%s\" is %s: container not running", id, status);
+		r = nerr_set(e, EINVAL, "container \"%s\" is %s: container not running", id,
+		             status);
 	else
 		r = cgroup_update(c.state->cgroup_path, res, e);
 	lifecycle_close(&c);
@@ -279,7 +279,7 @@ int cmd_update(struct globals *g, int argc, char **argv)
 
 	if (help) {
 		cli_print_help("update [options] ID",
-			       "Update the cgroup limits of a running container.", opts);
+		               "Update the cgroup limits of a running container.", opts);
 		return 0;
 	}
 	if (first < 0)
