@@ -141,6 +141,21 @@ test_stats() {
 	check grep -q '"hugetlb":{"2MB":' /tmp/st
 }
 
+test_events_oom() {
+	start oomlater v2ev
+	noci events --interval 200ms v2ev >/tmp/ev &
+	ev=$!
+	i=0
+	while [ "$(grep -c '"type":"stats"' /tmp/ev)" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	touch /proc/$(pid_of v2ev)/root/dev/shm/go
+	i=0
+	while ! grep -q '"oom"' /tmp/ev && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	noci kill v2ev KILL
+	wait $ev
+	equal $? 0 "events exits 0 when the container stops"
+	check grep -qx '{"type":"oom","id":"v2ev"}' /tmp/ev
+}
+
 test_removal() {
 	start res v2rm
 	pid=$(pid_of v2rm)
@@ -162,6 +177,7 @@ t "v2: eBPF device filter denies and allows opening a device node" test_devices
 t "v2: pause freezes (counter stops), resume thaws, delete of paused" test_freeze
 t "v2: update changes limits and replaces the eBPF device program" test_update
 t "v2: events --stats prints runc's JSON" test_stats
+t "v2: events streams stats and reports an OOM kill (memory.events)" test_events_oom
 t "v2: kill --all and removal of the cgroup" test_removal
 echo "1..$N"
 exit $FAILED
