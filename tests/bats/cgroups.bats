@@ -353,3 +353,28 @@ probe_open() {
 	grep -qx '{"type":"oom","id":"cg-evs"}' "$BATS_TEST_TMPDIR/ev"
 	[ "$(grep -c '"type":"stats"' "$BATS_TEST_TMPDIR/ev")" -ge 2 ]
 }
+
+@test "cgroups: network classID and priorities in v1 net_cls/net_prio hierarchies" {
+	[ "$MODE" = v1 ] || skip "v1/hybrid host test"
+	grep -q ' - cgroup cgroup .*net_cls' /proc/self/mountinfo && skip "net_cls already mounted"
+	update_config '.linux.resources.network = {"classID": 1048577, "priorities": [{"name": "lo", "priority": 5}]}'
+	# A private mount namespace with net_cls,net_prio mounted: the runtime
+	# finds every hierarchy in its mountinfo, wherever it is mounted.
+	run unshare -m sh -c '
+		set -e
+		mount --make-rprivate /
+		mkdir -p "$1/netcg"
+		mount -t cgroup -o net_cls,net_prio none "$1/netcg"
+		"$2" --root "$3" create cg-net1 3>&-
+		cat "$1/netcg/nucleus-oci/cg-net1/net_cls.classid"
+		grep "^lo " "$1/netcg/nucleus-oci/cg-net1/net_prio.ifpriomap"
+		"$2" --root "$3" delete --force cg-net1
+		[ ! -e "$1/netcg/nucleus-oci/cg-net1" ] && echo removed
+		rmdir "$1/netcg/nucleus-oci"
+		umount "$1/netcg"' sh "$BATS_TEST_TMPDIR" "$NUCLEUS_OCI" "$ROOT"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1048577 ]
+	[ "${lines[1]}" = "lo 5" ]
+	[ "${lines[2]}" = removed ]
+}
