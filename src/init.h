@@ -17,6 +17,8 @@ struct init_args {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
+	int listen_fds;	  /* socket activation: fds 3.. passed first (LISTEN_FDS) */
+	char **exec_env;  /* process env with LISTEN_FDS/LISTEN_PID added; NULL: as is */
 };
 
 /* Never returns: execs the process or reports an error and exits. */
