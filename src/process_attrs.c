@@ -33,8 +33,15 @@ static bool lsm_enabled(const char *name)
 	struct nerr ignored;
 	char *tok, *save;
 
-	if (read_file_at(-100 /* AT_FDCWD */, "/sys/kernel/security/lsm", &lsms, &len, &ignored) < 0)
-		return false;
+	if (read_file_at(-100 /* AT_FDCWD */, "/sys/kernel/security/lsm", &lsms, &len, &ignored) < 0) {
+		/* securityfs not mounted: ask the LSMs themselves. */
+		if (!strcmp(name, "selinux"))
+			return access("/sys/fs/selinux/enforce", F_OK) == 0;
+		if (read_file_at(-100, "/sys/module/apparmor/parameters/enabled", &lsms, &len,
+				 &ignored) < 0)
+			return false;
+		return lsms[0] == 'Y';
+	}
 	for (tok = strtok_r(lsms, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save))
 		if (!strcmp(tok, name))
 			return true;

@@ -87,12 +87,16 @@ int security_enter_cwd(const char *cwd, bool tolerate_eacces, struct nerr *e)
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int root = -1, fd = -1;
 	char buf[64];
 
 	if (!cwd)
 		cwd = "/";
-	fd = (int)syscall(SYS_openat2, AT_FDCWD, cwd, &how, sizeof how);
+	/* After pivot_root "/" is the container's root: resolve from it. */
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return nerr_sys(e, errno, "open the container root");
+	fd = (int)syscall(SYS_openat2, root, cwd, &how, sizeof how);
 	if (fd < 0 && tolerate_eacces && errno == EACCES)
 		return 0;
 	if (fd < 0 && errno == ELOOP)
