@@ -195,7 +195,22 @@ static int add_port_rule(int rfd, const struct oci_landlock *ll, const struct ll
 	return 0;
 }
 
-int landlock_prepare(const struct oci_landlock *ll, int *ruleset_fd, struct nerr *e)
+/* The init itself opens exec.fifo for writing after the ruleset is enforced
+ * (that open is what waits for `start`); the fifo is the runtime's, outside
+ * the container, so allowing it gives the container nothing. */
+static int allow_runtime_fifo(int rfd, const struct ll_ruleset_attr *h, int fifo_fd,
+			      struct nerr *e)
+{
+	struct ll_path_beneath_attr pb = {.allowed_access = h->handled_access_fs & (1ULL << 1),
+					  .parent_fd = fifo_fd};
+	if (fifo_fd < 0 || !pb.allowed_access)
+		return 0;
+	if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
+		return nerr_sys(e, errno, "landlock: allow the runtime's exec fifo");
+	return 0;
+}
+
+int landlock_prepare(const struct oci_landlock *ll, int fifo_fd, int *ruleset_fd, struct nerr *e)
 {
 	struct ll_ruleset_attr attr = {0};
 	_cleanup_close_ int rfd = -1;
@@ -225,6 +240,9 @@ int landlock_prepare(const struct oci_landlock *ll, int *ruleset_fd, struct nerr
 	for (size_t i = 0; i < ll->n_net_port; i++)
 		if ((r = add_port_rule(rfd, ll, &attr, i, e)) < 0)
 			return r;
+	r = allow_runtime_fifo(rfd, &attr, fifo_fd, e);
+	if (r < 0)
+		return r;
 	*ruleset_fd = TAKE_FD(rfd);
 	return 0;
 }

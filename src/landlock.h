@@ -19,8 +19,9 @@ const char *landlock_net_right_name(uint64_t bit);
 
 /* Build the ruleset: paths are opened inside the container, so call it after
  * pivot_root and before the user switch.  *ruleset_fd is -1 when there is
- * nothing to enforce (best effort on a kernel without the rights asked). */
-int landlock_prepare(const struct oci_landlock *ll, int *ruleset_fd, struct nerr *e);
+ * nothing to enforce (best effort on a kernel without the rights asked).
+ * fifo_fd (O_PATH of exec.fifo, or -1) stays writable for the init. */
+int landlock_prepare(const struct oci_landlock *ll, int fifo_fd, int *ruleset_fd, struct nerr *e);
 /* landlock_restrict_self(); needs no_new_privs or CAP_SYS_ADMIN.  Closes the fd. */
 int landlock_enforce(int ruleset_fd, struct nerr *e);
 

@@ -44,7 +44,8 @@ int security_apply_rlimits(const struct oci_process *p, struct nerr *e)
 	return 0;
 }
 
-int security_prepare(const struct oci_config *cfg, struct security_plan *plan, struct nerr *e)
+int security_prepare(const struct oci_config *cfg, int fifo_fd, struct security_plan *plan,
+		     struct nerr *e)
 {
 	int r;
 
@@ -56,7 +57,7 @@ int security_prepare(const struct oci_config *cfg, struct security_plan *plan, s
 			return r;
 		plan->has_seccomp = true;
 	}
-	return landlock_prepare(&cfg->process->landlock, &plan->landlock_fd, e);
+	return landlock_prepare(&cfg->process->landlock, fifo_fd, &plan->landlock_fd, e);
 }
 
 static int cmp_int(const void *a, const void *b)

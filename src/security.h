@@ -20,8 +20,10 @@ struct security_plan {
 };
 
 int security_apply_rlimits(const struct oci_process *p, struct nerr *e);
-/* Compile seccomp, build the Landlock ruleset (after pivot_root, as root). */
-int security_prepare(const struct oci_config *cfg, struct security_plan *plan, struct nerr *e);
+/* Compile seccomp, build the Landlock ruleset (after pivot_root, as root);
+ * fifo_fd is exec.fifo, which the init must still open for writing. */
+int security_prepare(const struct oci_config *cfg, int fifo_fd, struct security_plan *plan,
+		     struct nerr *e);
 /* Close every fd from `from` up except the `keep` ones: nothing the runtime
  * was started with leaks toward the process (CVE-2024-21626). */
 void security_close_fds(int from, const int *keep, size_t n_keep);
