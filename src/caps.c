@@ -35,7 +35,8 @@ static uint64_t caps_mask(const struct oci_strv *names)
 	for (size_t i = 0; i < names->len; i++) {
 		cap_value_t v;
 		if (cap_from_name_checked(names->items[i], &v) < 0) {
-			log_warn("unknown or unsupported capability \"%s\" ignored", names->items[i]);
+			log_warn("unknown or unsupported capability \"%s\" ignored",
+			         names->items[i]);
 			continue;
 		}
 		m |= 1ULL << v;
@@ -51,7 +52,7 @@ int caps_drop_bounding(const struct oci_capabilities *c, struct nerr *e)
 			continue;
 		if (prctl(PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
 			return nerr_sys(e, errno, "drop capability %s from the bounding set",
-					cap_to_name(v));
+			                cap_to_name(v));
 	}
 	return 0;
 }
@@ -94,10 +95,11 @@ int caps_apply(const struct oci_capabilities *c, struct nerr *e)
 			continue;
 		/* The kernel wants it permitted and inheritable; say which is missing. */
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
-			return nerr_sys(e, errno,
-					"raise ambient capability %s (it must also be permitted and "
-					"inheritable)",
-					cap_to_name(v));
+			return nerr_sys(
+			    e, errno,
+			    "raise ambient capability %s (it must also be permitted and "
+			    "inheritable)",
+			    cap_to_name(v));
 	}
 	return 0;
 }
@@ -114,7 +116,7 @@ int caps_raise_sys_admin(struct nerr *e)
 	cap_get_flag(caps, v, CAP_PERMITTED, &permitted);
 	if (permitted != CAP_SET)
 		r = nerr_set(e, EPERM,
-			     "needs process.noNewPrivileges or CAP_SYS_ADMIN in the bounding set");
+		             "needs process.noNewPrivileges or CAP_SYS_ADMIN in the bounding set");
 	else if (cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0 || cap_set_proc(caps) < 0)
 		r = nerr_sys(e, errno, "make CAP_SYS_ADMIN effective");
 	cap_free(caps);

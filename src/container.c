@@ -322,6 +322,8 @@ static int follow_init(struct create_ctx *x, const struct oci_state *st, struct 
 		case SYNC_READY:
 			return 0;
 		default:
+			if (passfd >= 0)
+				close(passfd);
 			return nerr_set(e, EPROTO, "container init: unexpected message %u", m.type);
 		}
 	}

@@ -176,16 +176,29 @@ static int find_executable(const struct oci_process *p, char *out, size_t outsz,
 	return nerr_set(e, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
-/* Socket activation: the process is told how many fds it got and that they
- * are for it (its pid is ours: execve keeps it). */
-static int activation_env(struct init_args *a, struct nerr *e)
+/* execve wants NULL-terminated vectors; the model keeps {items, len}. */
+static char **strv_terminated(const struct oci_strv *v)
+{
+	char **out = xcalloc(v->len + 1, sizeof *out);
+	for (size_t i = 0; i < v->len; i++)
+		out[i] = v->items[i];
+	return out;
+}
+
+/* The vectors for execve, built before seccomp so nothing is allocated
+ * under the filter.  Socket activation: the process is told how many fds it
+ * got and that they are for it (its pid is ours: execve keeps it). */
+static int exec_vectors(struct init_args *a, struct nerr *e)
 {
 	const struct oci_strv *env = &a->cfg->process->env;
 	size_t n = 0;
 
 	(void)e;
-	if (a->listen_fds <= 0)
+	a->exec_argv = strv_terminated(&a->cfg->process->args);
+	if (a->listen_fds <= 0) {
+		a->exec_env = strv_terminated(env);
 		return 0;
+	}
 	a->exec_env = xcalloc(env->len + 3, sizeof *a->exec_env);
 	for (size_t i = 0; i < env->len; i++)
 		if (!str_has_prefix(env->items[i], "LISTEN_FDS=") &&
@@ -226,15 +239,6 @@ static int report_ready(struct init_args *a, struct nerr *e)
 	return 0;
 }
 
-/* execve wants NULL-terminated vectors; the model keeps {items, len}. */
-static char **strv_terminated(const struct oci_strv *v)
-{
-	char **out = xcalloc(v->len + 1, sizeof *out);
-	for (size_t i = 0; i < v->len; i++)
-		out[i] = v->items[i];
-	return out;
-}
-
 __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, const char *exe)
 {
 	const struct oci_process *p = a->cfg->process;
@@ -254,7 +258,7 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, c
 	/* Nothing of the runtime's reaches the process: stdio, LISTEN_FDS and
 	 * preserved fds only. */
 	syscall(SYS_close_range, 3 + a->listen_fds + a->preserve_fds, ~0U, 0);
-	execve(exe, strv_terminated(&p->args), a->exec_env ? a->exec_env : strv_terminated(&p->env));
+	execve(exe, a->exec_argv, a->exec_env);
 	fprintf(stderr, "exec: \"%s\": %s\n", p->args.items[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
 }
@@ -304,7 +308,7 @@ void init_main(struct init_args *a)
 	STEP("rlimits", security_apply_rlimits(a->cfg->process, &e));
 	STEP("process attributes", process_attrs_apply(a->cfg->process, a->cfg->linux_.personality, &e));
 	STEP("seccomp and landlock", security_prepare(a->cfg, a->fifo_fd, &plan, &e));
-	STEP("environment", activation_env(a, &e));
+	STEP("environment", exec_vectors(a, &e));
 	STEP("file descriptors", close_extra_fds(a, &plan, &e));
 	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, true, &e));
 	STEP("user and capabilities", confine(a, &plan, &e));

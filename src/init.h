@@ -18,7 +18,8 @@ struct init_args {
 	bool no_new_keyring;
 	int preserve_fds;
 	int listen_fds;	  /* socket activation: fds 3.. passed first (LISTEN_FDS) */
-	char **exec_env;  /* process env with LISTEN_FDS/LISTEN_PID added; NULL: as is */
+	char **exec_argv; /* built by the init before seccomp */
+	char **exec_env;  /* process env, with LISTEN_FDS/LISTEN_PID when activated */
 };
 
 /* Never returns: execs the process or reports an error and exits. */

@@ -27,13 +27,13 @@
 
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444
-#define SYS_landlock_add_rule	    445
+#define SYS_landlock_add_rule       445
 #define SYS_landlock_restrict_self  446
 #endif
 
 #define LL_CREATE_RULESET_VERSION (1U << 0)
-#define LL_RULE_PATH_BENEATH	  1
-#define LL_RULE_NET_PORT	  2
+#define LL_RULE_PATH_BENEATH      1
+#define LL_RULE_NET_PORT          2
 
 /* Rights that make sense on a file (not a directory) in a path rule. */
 #define LL_FS_FILE_RIGHTS ((1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 14) | (1ULL << 15))
@@ -98,7 +98,7 @@ const char *landlock_net_right_name(uint64_t bit)
 
 /* Strict mode: the first right of `asked` outside `have`, named for the error. */
 static int unsupported(uint64_t asked, uint64_t have, bool net, const char *where, int abi,
-		       struct nerr *e)
+                       struct nerr *e)
 {
 	uint64_t extra = asked & ~have;
 	uint64_t bit = extra & -extra;
@@ -110,24 +110,24 @@ static int unsupported(uint64_t asked, uint64_t have, bool net, const char *wher
 		name = num;
 	}
 	return nerr_set(e, EOPNOTSUPP,
-			"landlock: %s: right \"%s\" not supported here (kernel Landlock ABI %d) "
-			"and disableBestEffort is set",
-			where, name, abi);
+	                "landlock: %s: right \"%s\" not supported here (kernel Landlock ABI %d) "
+	                "and disableBestEffort is set",
+	                where, name, abi);
 }
 
 /* Handled rights after best effort: the asked ones this kernel knows. */
 static int handled_rights(const struct oci_landlock *ll, int abi, struct ll_ruleset_attr *attr,
-			  struct nerr *e)
+                          struct nerr *e)
 {
 	uint64_t fs = landlock_abi_fs_rights(abi), net = landlock_abi_net_rights(abi);
 
 	if (ll->disable_best_effort) {
 		if (ll->handled_access_fs & ~fs)
 			return unsupported(ll->handled_access_fs, fs, false,
-					   "ruleset.handledAccessFS", abi, e);
+			                   "ruleset.handledAccessFS", abi, e);
 		if (ll->handled_access_net & ~net)
 			return unsupported(ll->handled_access_net, net, true,
-					   "ruleset.handledAccessNetwork", abi, e);
+			                   "ruleset.handledAccessNetwork", abi, e);
 	}
 	attr->handled_access_fs = ll->handled_access_fs & fs;
 	attr->handled_access_net = ll->handled_access_net & net;
@@ -135,7 +135,7 @@ static int handled_rights(const struct oci_landlock *ll, int abi, struct ll_rule
 }
 
 static int add_path_rule(int rfd, const struct oci_landlock *ll, const struct ll_ruleset_attr *h,
-			 size_t i, size_t j, struct nerr *e)
+                         size_t i, size_t j, struct nerr *e)
 {
 	const struct oci_landlock_path_rule *rule = &ll->path_beneath[i];
 	const char *path = rule->paths.items[j];
@@ -147,7 +147,7 @@ static int add_path_rule(int rfd, const struct oci_landlock *ll, const struct ll
 	snprintf(where, sizeof where, "rules.pathBeneath[%zu].allowedAccess", i);
 	if (ll->disable_best_effort && (pb.allowed_access & ~h->handled_access_fs))
 		return unsupported(pb.allowed_access, h->handled_access_fs, false, where,
-				   landlock_abi_version(), e);
+		                   landlock_abi_version(), e);
 	/* Inside the container: "/" is its root now. */
 	fd = open(path, O_PATH | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &sb) < 0)
@@ -155,24 +155,25 @@ static int add_path_rule(int rfd, const struct oci_landlock *ll, const struct ll
 	pb.allowed_access &= h->handled_access_fs;
 	if (!S_ISDIR(sb.st_mode)) {
 		if (ll->disable_best_effort && (pb.allowed_access & ~LL_FS_FILE_RIGHTS))
-			return nerr_set(e, EINVAL,
-					"landlock: rules.pathBeneath[%zu]: \"%s\" is not a directory: "
-					"only execute, write_file, read_file, truncate and ioctl_dev "
-					"apply to it",
-					i, path);
+			return nerr_set(
+			    e, EINVAL,
+			    "landlock: rules.pathBeneath[%zu]: \"%s\" is not a directory: "
+			    "only execute, write_file, read_file, truncate and ioctl_dev "
+			    "apply to it",
+			    i, path);
 		pb.allowed_access &= LL_FS_FILE_RIGHTS;
 	}
 	if (!pb.allowed_access)
 		return 0;
 	pb.parent_fd = fd;
 	if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
-		return nerr_sys(e, errno, "landlock: rules.pathBeneath[%zu]: add rule for \"%s\"", i,
-				path);
+		return nerr_sys(e, errno, "landlock: rules.pathBeneath[%zu]: add rule for \"%s\"",
+		                i, path);
 	return 0;
 }
 
 static int add_port_rule(int rfd, const struct oci_landlock *ll, const struct ll_ruleset_attr *h,
-			 size_t i, struct nerr *e)
+                         size_t i, struct nerr *e)
 {
 	const struct oci_landlock_port_rule *rule = &ll->net_port[i];
 	char where[96];
@@ -180,17 +181,18 @@ static int add_port_rule(int rfd, const struct oci_landlock *ll, const struct ll
 	snprintf(where, sizeof where, "rules.netPort[%zu].allowedAccess", i);
 	if (ll->disable_best_effort && (rule->allowed_access & ~h->handled_access_net))
 		return unsupported(rule->allowed_access, h->handled_access_net, true, where,
-				   landlock_abi_version(), e);
+		                   landlock_abi_version(), e);
 	for (size_t j = 0; j < rule->n_ports; j++) {
 		struct ll_net_port_attr np = {
-			.allowed_access = rule->allowed_access & h->handled_access_net,
-			.port = rule->ports[j],
+		    .allowed_access = rule->allowed_access & h->handled_access_net,
+		    .port = rule->ports[j],
 		};
 		if (!np.allowed_access)
 			return 0;
 		if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_NET_PORT, &np, 0) < 0)
-			return nerr_sys(e, errno, "landlock: rules.netPort[%zu]: add rule for port %llu",
-					i, (unsigned long long)rule->ports[j]);
+			return nerr_sys(e, errno,
+			                "landlock: rules.netPort[%zu]: add rule for port %llu", i,
+			                (unsigned long long)rule->ports[j]);
 	}
 	return 0;
 }
@@ -198,11 +200,10 @@ static int add_port_rule(int rfd, const struct oci_landlock *ll, const struct ll
 /* The init itself opens exec.fifo for writing after the ruleset is enforced
  * (that open is what waits for `start`); the fifo is the runtime's, outside
  * the container, so allowing it gives the container nothing. */
-static int allow_runtime_fifo(int rfd, const struct ll_ruleset_attr *h, int fifo_fd,
-			      struct nerr *e)
+static int allow_runtime_fifo(int rfd, const struct ll_ruleset_attr *h, int fifo_fd, struct nerr *e)
 {
 	struct ll_path_beneath_attr pb = {.allowed_access = h->handled_access_fs & (1ULL << 1),
-					  .parent_fd = fifo_fd};
+	                                  .parent_fd = fifo_fd};
 	if (fifo_fd < 0 || !pb.allowed_access)
 		return 0;
 	if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
@@ -221,8 +222,9 @@ int landlock_prepare(const struct oci_landlock *ll, int fifo_fd, int *ruleset_fd
 		return 0;
 	abi = landlock_abi_version();
 	if (abi < 1 && ll->disable_best_effort)
-		return nerr_set(e, EOPNOTSUPP,
-				"landlock: not supported by this kernel and disableBestEffort is set");
+		return nerr_set(
+		    e, EOPNOTSUPP,
+		    "landlock: not supported by this kernel and disableBestEffort is set");
 	r = handled_rights(ll, abi, &attr, e);
 	if (r < 0)
 		return r;

@@ -33,12 +33,13 @@ static bool lsm_enabled(const char *name)
 	struct nerr ignored;
 	char *tok, *save;
 
-	if (read_file_at(-100 /* AT_FDCWD */, "/sys/kernel/security/lsm", &lsms, &len, &ignored) < 0) {
+	if (read_file_at(-100 /* AT_FDCWD */, "/sys/kernel/security/lsm", &lsms, &len, &ignored) <
+	    0) {
 		/* securityfs not mounted: ask the LSMs themselves. */
 		if (!strcmp(name, "selinux"))
 			return access("/sys/fs/selinux/enforce", F_OK) == 0;
 		if (read_file_at(-100, "/sys/module/apparmor/parameters/enabled", &lsms, &len,
-				 &ignored) < 0)
+		                 &ignored) < 0)
 			return false;
 		return lsms[0] == 'Y';
 	}
@@ -51,9 +52,10 @@ static bool lsm_enabled(const char *name)
 /* The namespace a sysctl key belongs to, or -1 for a key of the whole host. */
 static int sysctl_namespace(const char *key)
 {
-	static const char *const ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-					       "kernel.sem", "kernel.shmall", "kernel.shmmax",
-					       "kernel.shmmni", "kernel.shm_rmid_forced", NULL};
+	static const char *const ipc_keys[] = {
+	    "kernel.msgmax", "kernel.msgmnb",          "kernel.msgmni",
+	    "kernel.sem",    "kernel.shmall",          "kernel.shmmax",
+	    "kernel.shmmni", "kernel.shm_rmid_forced", NULL};
 	for (size_t i = 0; ipc_keys[i]; i++)
 		if (!strcmp(key, ipc_keys[i]))
 			return OCI_NS_IPC;
@@ -84,15 +86,17 @@ static int check_sysctl(const struct oci_config *cfg, struct nerr *e)
 		sysctl_normalize(s->items[i].key, key, sizeof key);
 		ns = sysctl_namespace(key);
 		if (ns < 0)
-			return nerr_set(e, EINVAL,
-					"linux.sysctl: \"%s\" is not namespaced: it would change the "
-					"host's kernel",
-					s->items[i].key);
+			return nerr_set(
+			    e, EINVAL,
+			    "linux.sysctl: \"%s\" is not namespaced: it would change the "
+			    "host's kernel",
+			    s->items[i].key);
 		if (!has_ns(cfg, (enum oci_ns_type)ns))
-			return nerr_set(e, EINVAL,
-					"linux.sysctl: \"%s\" needs the container to have its own %s "
-					"namespace",
-					s->items[i].key, oci_ns_type_name((enum oci_ns_type)ns));
+			return nerr_set(
+			    e, EINVAL,
+			    "linux.sysctl: \"%s\" needs the container to have its own %s "
+			    "namespace",
+			    s->items[i].key, oci_ns_type_name((enum oci_ns_type)ns));
 	}
 	return 0;
 }
@@ -101,20 +105,20 @@ int process_attrs_check(const struct oci_config *cfg, struct nerr *e)
 {
 	const struct oci_process *p = cfg->process;
 	if (p && p->apparmor_profile && p->apparmor_profile[0])
-		return nerr_set(e, EOPNOTSUPP,
-				"process.apparmorProfile \"%s\": %s", p->apparmor_profile,
-				lsm_enabled("apparmor") ? "AppArmor profiles are not supported by "
-							  "nucleus-oci"
-							: "AppArmor is not enabled on this kernel");
+		return nerr_set(e, EOPNOTSUPP, "process.apparmorProfile \"%s\": %s",
+		                p->apparmor_profile,
+		                lsm_enabled("apparmor") ? "AppArmor profiles are not supported by "
+		                                          "nucleus-oci"
+		                                        : "AppArmor is not enabled on this kernel");
 	if (p && p->selinux_label && p->selinux_label[0])
 		return nerr_set(e, EOPNOTSUPP, "process.selinuxLabel \"%s\": %s", p->selinux_label,
-				lsm_enabled("selinux") ? "SELinux labels are not supported by "
-							 "nucleus-oci"
-						       : "SELinux is not enabled on this kernel");
+		                lsm_enabled("selinux") ? "SELinux labels are not supported by "
+		                                         "nucleus-oci"
+		                                       : "SELinux is not enabled on this kernel");
 	if (cfg->linux_.mount_label && cfg->linux_.mount_label[0] && !lsm_enabled("selinux"))
 		return nerr_set(e, EOPNOTSUPP,
-				"linux.mountLabel \"%s\": SELinux is not enabled on this kernel",
-				cfg->linux_.mount_label);
+		                "linux.mountLabel \"%s\": SELinux is not enabled on this kernel",
+		                cfg->linux_.mount_label);
 	return check_sysctl(cfg, e);
 }
 
@@ -130,10 +134,10 @@ int process_attrs_apply_sysctl(const struct oci_config *cfg, struct nerr *e)
 				*p = '/';
 		snprintf(path, sizeof path, "/proc/sys/%s", key);
 		r = write_file_at(-100 /* AT_FDCWD */, path, s->items[i].value,
-				  strlen(s->items[i].value));
+		                  strlen(s->items[i].value));
 		if (r < 0)
 			return nerr_sys(e, -r, "linux.sysctl: write %s=%s", s->items[i].key,
-					s->items[i].value);
+			                s->items[i].value);
 	}
 	return 0;
 }
@@ -153,14 +157,14 @@ struct proc_sched_attr {
 static int apply_scheduler(const struct oci_scheduler *s, struct nerr *e)
 {
 	struct proc_sched_attr attr = {
-		.size = sizeof attr,
-		.sched_policy = (uint32_t)s->policy_value,
-		.sched_flags = s->flags_value,
-		.sched_nice = s->has_nice ? s->nice : 0,
-		.sched_priority = s->has_priority ? (uint32_t)s->priority : 0,
-		.sched_runtime = s->runtime,
-		.sched_deadline = s->deadline,
-		.sched_period = s->period,
+	    .size = sizeof attr,
+	    .sched_policy = (uint32_t)s->policy_value,
+	    .sched_flags = s->flags_value,
+	    .sched_nice = s->has_nice ? s->nice : 0,
+	    .sched_priority = s->has_priority ? (uint32_t)s->priority : 0,
+	    .sched_runtime = s->runtime,
+	    .sched_deadline = s->deadline,
+	    .sched_period = s->period,
 	};
 	if (!s->present)
 		return 0;
@@ -176,12 +180,12 @@ static int apply_ioprio(const struct oci_io_priority *io, struct nerr *e)
 	/* IOPRIO_WHO_PROCESS, this process; IOPRIO_PRIO_VALUE(class, data) */
 	if (syscall(SYS_ioprio_set, 1, 0, (io->klass_value << 13) | io->priority) < 0)
 		return nerr_sys(e, errno, "process.ioPriority: ioprio_set %s %d", io->klass,
-				io->priority);
+		                io->priority);
 	return 0;
 }
 
 int process_attrs_apply(const struct oci_process *p, const struct oci_personality *pers,
-			struct nerr *e)
+                        struct nerr *e)
 {
 	int r = apply_scheduler(&p->scheduler, e);
 	if (r == 0)
@@ -230,8 +234,8 @@ int process_attrs_cpu_affinity(const struct oci_process *p, bool final, struct n
 	if (!list || !list[0])
 		return 0;
 	if (parse_cpu_list(list, &set) < 0)
-		return nerr_set(e, EINVAL, "process.execCPUAffinity.%s \"%s\": not a CPU list", field,
-				list);
+		return nerr_set(e, EINVAL, "process.execCPUAffinity.%s \"%s\": not a CPU list",
+		                field, list);
 	if (sched_setaffinity(0, sizeof set, &set) < 0)
 		return nerr_sys(e, errno, "process.execCPUAffinity.%s \"%s\"", field, list);
 	return 0;

@@ -15,7 +15,7 @@ int process_attrs_check(const struct oci_config *cfg, struct nerr *e);
 int process_attrs_apply_sysctl(const struct oci_config *cfg, struct nerr *e);
 /* Scheduler, I/O priority and personality of the process-to-be. */
 int process_attrs_apply(const struct oci_process *p, const struct oci_personality *pers,
-			struct nerr *e);
+                        struct nerr *e);
 /* execCPUAffinity.initial (before joining the cgroup) or .final (after). */
 int process_attrs_cpu_affinity(const struct oci_process *p, bool final, struct nerr *e);
 

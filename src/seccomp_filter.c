@@ -67,16 +67,19 @@ static uint32_t scmp_action(enum oci_seccomp_action a, bool has_errno, uint32_t 
 }
 
 static const enum scmp_compare scmp_ops[] = {
-	[OCI_SCMP_CMP_NE] = SCMP_CMP_NE, [OCI_SCMP_CMP_LT] = SCMP_CMP_LT,
-	[OCI_SCMP_CMP_LE] = SCMP_CMP_LE, [OCI_SCMP_CMP_EQ] = SCMP_CMP_EQ,
-	[OCI_SCMP_CMP_GE] = SCMP_CMP_GE, [OCI_SCMP_CMP_GT] = SCMP_CMP_GT,
-	[OCI_SCMP_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+    [OCI_SCMP_CMP_NE] = SCMP_CMP_NE,
+    [OCI_SCMP_CMP_LT] = SCMP_CMP_LT,
+    [OCI_SCMP_CMP_LE] = SCMP_CMP_LE,
+    [OCI_SCMP_CMP_EQ] = SCMP_CMP_EQ,
+    [OCI_SCMP_CMP_GE] = SCMP_CMP_GE,
+    [OCI_SCMP_CMP_GT] = SCMP_CMP_GT,
+    [OCI_SCMP_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 };
 
 static struct scmp_arg_cmp arg_cmp(const struct oci_seccomp_arg *a)
 {
 	struct scmp_arg_cmp c = {
-		.arg = a->index, .op = scmp_ops[a->op], .datum_a = a->value, .datum_b = a->value_two};
+	    .arg = a->index, .op = scmp_ops[a->op], .datum_a = a->value, .datum_b = a->value_two};
 	return c;
 }
 
@@ -95,7 +98,7 @@ static bool args_repeat_an_index(const struct oci_seccomp_syscall *s)
  * argument index, so a rule naming an index twice becomes one rule per
  * condition (each matching on its own), the way runc reads such a rule. */
 static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct oci_seccomp_syscall *s,
-		    const char *name, struct nerr *e)
+                    const char *name, struct nerr *e)
 {
 	struct scmp_arg_cmp cmps[6];
 	int r;
@@ -105,7 +108,8 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct oci_
 			cmps[0] = arg_cmp(&s->args[i]);
 			r = seccomp_rule_add_array(ctx, act, nr, 1, cmps);
 			if (r < 0)
-				return nerr_sys(e, -r, "seccomp: add rule for syscall \"%s\"", name);
+				return nerr_sys(e, -r, "seccomp: add rule for syscall \"%s\"",
+				                name);
 		}
 		return 0;
 	}
@@ -120,7 +124,7 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct oci_
 }
 
 static int add_syscalls(scmp_filter_ctx ctx, const struct oci_seccomp *sc, uint32_t def,
-			bool *notify, struct nerr *e)
+                        bool *notify, struct nerr *e)
 {
 	for (size_t i = 0; i < sc->n_syscalls; i++) {
 		const struct oci_seccomp_syscall *s = &sc->syscalls[i];
@@ -133,7 +137,8 @@ static int add_syscalls(scmp_filter_ctx ctx, const struct oci_seccomp *sc, uint3
 		for (size_t j = 0; j < s->names.len; j++) {
 			int nr = seccomp_syscall_resolve_name(s->names.items[j]);
 			if (nr == __NR_SCMP_ERROR) {
-				log_debug("seccomp: unknown syscall \"%s\" skipped", s->names.items[j]);
+				log_debug("seccomp: unknown syscall \"%s\" skipped",
+				          s->names.items[j]);
 				continue;
 			}
 			int r = add_rule(ctx, act, nr, s, s->names.items[j], e);
@@ -151,11 +156,13 @@ static int add_archs(scmp_filter_ctx ctx, const struct oci_seccomp *sc, struct n
 		uint32_t arch = lib ? seccomp_arch_resolve_name(lib) : 0;
 		int r;
 		if (!arch)
-			return nerr_set(e, EINVAL, "seccomp: architecture %s: not supported by libseccomp",
-					sc->architectures.items[i]);
+			return nerr_set(e, EINVAL,
+			                "seccomp: architecture %s: not supported by libseccomp",
+			                sc->architectures.items[i]);
 		r = seccomp_arch_add(ctx, arch);
 		if (r < 0 && r != -EEXIST)
-			return nerr_sys(e, -r, "seccomp: add architecture %s", sc->architectures.items[i]);
+			return nerr_sys(e, -r, "seccomp: add architecture %s",
+			                sc->architectures.items[i]);
 	}
 	return 0;
 }
@@ -183,8 +190,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_prog *out, struct nerr
 
 int seccomp_prepare(const struct oci_seccomp *sc, struct seccomp_prog *out, struct nerr *e)
 {
-	uint32_t def = scmp_action(sc->default_action, sc->has_default_errno_ret,
-				   sc->default_errno_ret);
+	uint32_t def =
+	    scmp_action(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret);
 	scmp_filter_ctx ctx;
 	int r;
 
@@ -211,8 +218,8 @@ int seccomp_prepare(const struct oci_seccomp *sc, struct seccomp_prog *out, stru
 		if (out->flags & SECCOMP_FILTER_FLAG_TSYNC)
 			out->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
 		if (!sc->listener_path)
-			return nerr_set(e, EINVAL,
-					"seccomp: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
+			return nerr_set(
+			    e, EINVAL, "seccomp: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
 	}
 	return 0;
 }
@@ -226,7 +233,8 @@ int seccomp_install(const struct seccomp_prog *p, int *notify_fd, struct nerr *e
 	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog);
 	if (r < 0) {
 		if (errno == EINVAL && p->flags)
-			return nerr_sys(e, errno, "seccomp: load the filter (flags 0x%x)", p->flags);
+			return nerr_sys(e, errno, "seccomp: load the filter (flags 0x%x)",
+			                p->flags);
 		return nerr_sys(e, errno, "seccomp: load the filter");
 	}
 	if (p->notify)
@@ -270,7 +278,7 @@ static int gen_state(yajl_gen g, const struct oci_state *st)
 		r = gen_str(g, "annotations") ?: gen_ok(yajl_gen_map_open(g));
 		for (size_t i = 0; r == 0 && i < st->annotations.len; i++)
 			r = gen_str(g, st->annotations.items[i].key)
-				?: gen_str(g, st->annotations.items[i].value);
+			        ?: gen_str(g, st->annotations.items[i].value);
 		if (r == 0)
 			r = gen_ok(yajl_gen_map_close(g));
 	}
@@ -313,7 +321,7 @@ static char *process_state_json(const char *metadata, const struct oci_state *st
 }
 
 int seccomp_send_to_listener(const char *path, const char *metadata, const struct oci_state *st,
-			     int notify_fd, struct nerr *e)
+                             int notify_fd, struct nerr *e)
 {
 	_cleanup_free_ char *json = process_state_json(metadata, st);
 	_cleanup_close_ int sock = -1;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* seccomp (named seccomp_filter so <seccomp.h> still means libseccomp): build the filter with libseccomp, load it, hand the notify fd on. */
+/* seccomp (named seccomp_filter so <seccomp.h> still means libseccomp): build the filter with
+ * libseccomp, load it, hand the notify fd on. */
 #ifndef NUCLEUS_SECCOMP_FILTER_H
 #define NUCLEUS_SECCOMP_FILTER_H
 
@@ -28,7 +29,7 @@ void seccomp_prog_release(struct seccomp_prog *p);
 /* Parent side: send the notify fd and the container process state
  * (runtime-spec "listenerPath") to the agent listening on `path`. */
 int seccomp_send_to_listener(const char *path, const char *metadata, const struct oci_state *st,
-			     int notify_fd, struct nerr *e);
+                             int notify_fd, struct nerr *e);
 
 /* For `features`: NULL-terminated lists of what this build and kernel support. */
 const char *const *seccomp_known_actions(void);

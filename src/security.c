@@ -45,7 +45,7 @@ int security_apply_rlimits(const struct oci_process *p, struct nerr *e)
 }
 
 int security_prepare(const struct oci_config *cfg, int fifo_fd, struct security_plan *plan,
-		     struct nerr *e)
+                     struct nerr *e)
 {
 	int r;
 
@@ -85,8 +85,8 @@ void security_close_fds(int from, const int *keep, size_t n_keep)
 int security_enter_cwd(const char *cwd, bool tolerate_eacces, struct nerr *e)
 {
 	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	_cleanup_close_ int root = -1, fd = -1;
 	char buf[64];
@@ -102,9 +102,9 @@ int security_enter_cwd(const char *cwd, bool tolerate_eacces, struct nerr *e)
 		return 0;
 	if (fd < 0 && errno == ELOOP)
 		return nerr_set(e, ELOOP,
-				"process.cwd \"%s\": resolves through a magic link (such as "
-				"/proc/self/fd): refused, it could lead out of the container",
-				cwd);
+		                "process.cwd \"%s\": resolves through a magic link (such as "
+		                "/proc/self/fd): refused, it could lead out of the container",
+		                cwd);
 	if (fd < 0)
 		return nerr_sys(e, errno, "process.cwd \"%s\"", cwd);
 	if (fchdir(fd) < 0)
@@ -160,7 +160,7 @@ static int restrict_self(struct security_plan *plan, int *notify_fd, struct nerr
 }
 
 int security_confine(const struct oci_config *cfg, struct security_plan *plan, int *notify_fd,
-		     struct nerr *e)
+                     struct nerr *e)
 {
 	const struct oci_process *p = cfg->process;
 	bool restricts = plan->has_seccomp || plan->landlock_fd >= 0;

@@ -23,7 +23,7 @@ int security_apply_rlimits(const struct oci_process *p, struct nerr *e);
 /* Compile seccomp, build the Landlock ruleset (after pivot_root, as root);
  * fifo_fd is exec.fifo, which the init must still open for writing. */
 int security_prepare(const struct oci_config *cfg, int fifo_fd, struct security_plan *plan,
-		     struct nerr *e);
+                     struct nerr *e);
 /* Close every fd from `from` up except the `keep` ones: nothing the runtime
  * was started with leaks toward the process (CVE-2024-21626). */
 void security_close_fds(int from, const int *keep, size_t n_keep);
@@ -34,6 +34,6 @@ int security_enter_cwd(const char *cwd, bool tolerate_eacces, struct nerr *e);
 /* Bounding set, user, capabilities, no_new_privs, Landlock, seccomp.
  * *notify_fd gets the seccomp listener fd, or -1. */
 int security_confine(const struct oci_config *cfg, struct security_plan *plan, int *notify_fd,
-		     struct nerr *e);
+                     struct nerr *e);
 
 #endif
