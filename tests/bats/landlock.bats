@@ -75,10 +75,10 @@ fs_policy() {
 			{"allowedAccess": ["connect_tcp"], "ports": [8080]}]}}'
 	run_sh 'ip link set lo up
 		timeout 5 nc -l -p 7070 </dev/null; echo bind7070=$?
-		nc -l -p 8080 </dev/null >/tmp/got &
-		for i in $(seq 50); do echo hello | nc 127.0.0.1 8080 2>/dev/null && break; sleep 0.1; done
+		nc -l -p 8080 -e echo hello &
+		for i in $(seq 50); do nc 127.0.0.1 8080 </dev/null >/tmp/got 2>/dev/null && break; sleep 0.1; done
 		echo connect8080=$?
-		wait %1; echo "got $(cat /tmp/got)"
+		wait; echo "got $(cat /tmp/got)"
 		echo hello | nc 127.0.0.1 9090; echo connect9090=$?'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"bind: Permission denied"* ]]
