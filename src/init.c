@@ -213,7 +213,7 @@ static int confine(struct init_args *a, struct security_plan *plan, struct nerr 
 {
 	int notify_fd = -1, r;
 
-	r = security_confine(a->cfg, plan, &notify_fd, e);
+	r = security_confine(a->cfg->process, plan, &notify_fd, e);
 	if (r < 0 || notify_fd < 0)
 		return r;
 	/* The parent sends it on to listenerPath with the container state. */
@@ -307,7 +307,7 @@ void init_main(struct init_args *a)
 	STEP("filesystem", mounts_finalize(a->cfg, &e));
 	STEP("rlimits", security_apply_rlimits(a->cfg->process, &e));
 	STEP("process attributes", process_attrs_apply(a->cfg->process, a->cfg->linux_.personality, &e));
-	STEP("seccomp and landlock", security_prepare(a->cfg, a->fifo_fd, &plan, &e));
+	STEP("seccomp and landlock", security_prepare(a->cfg->process, a->cfg->linux_.seccomp, a->fifo_fd, &plan, &e));
 	STEP("environment", exec_vectors(a, &e));
 	STEP("file descriptors", close_extra_fds(a, &plan, &e));
 	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, true, &e));

@@ -101,9 +101,8 @@ static int check_sysctl(const struct oci_config *cfg, struct nerr *e)
 	return 0;
 }
 
-int process_attrs_check(const struct oci_config *cfg, struct nerr *e)
+int process_attrs_check_lsm(const struct oci_process *p, struct nerr *e)
 {
-	const struct oci_process *p = cfg->process;
 	if (p && p->apparmor_profile && p->apparmor_profile[0])
 		return nerr_set(e, EOPNOTSUPP, "process.apparmorProfile \"%s\": %s",
 		                p->apparmor_profile,
@@ -115,6 +114,14 @@ int process_attrs_check(const struct oci_config *cfg, struct nerr *e)
 		                lsm_enabled("selinux") ? "SELinux labels are not supported by "
 		                                         "nucleus-oci"
 		                                       : "SELinux is not enabled on this kernel");
+	return 0;
+}
+
+int process_attrs_check(const struct oci_config *cfg, struct nerr *e)
+{
+	int r = process_attrs_check_lsm(cfg->process, e);
+	if (r < 0)
+		return r;
 	if (cfg->linux_.mount_label && cfg->linux_.mount_label[0] && !lsm_enabled("selinux"))
 		return nerr_set(e, EOPNOTSUPP,
 		                "linux.mountLabel \"%s\": SELinux is not enabled on this kernel",

@@ -10,6 +10,8 @@
 /* Checks that need no process: LSM labels, sysctl keys against the
  * namespaces of the config.  Run by the parent before anything is made. */
 int process_attrs_check(const struct oci_config *cfg, struct nerr *e);
+/* apparmorProfile and selinuxLabel of one process (also for `exec`). */
+int process_attrs_check_lsm(const struct oci_process *p, struct nerr *e);
 /* Write linux.sysctl under /proc/sys (inside the container, before
  * readonlyPaths make /proc/sys read-only). */
 int process_attrs_apply_sysctl(const struct oci_config *cfg, struct nerr *e);

@@ -44,20 +44,20 @@ int security_apply_rlimits(const struct oci_process *p, struct nerr *e)
 	return 0;
 }
 
-int security_prepare(const struct oci_config *cfg, int fifo_fd, struct security_plan *plan,
-                     struct nerr *e)
+int security_prepare(const struct oci_process *p, const struct oci_seccomp *sc, int fifo_fd,
+                     struct security_plan *plan, struct nerr *e)
 {
 	int r;
 
 	plan->landlock_fd = -1;
 	plan->has_seccomp = false;
-	if (cfg->linux_.seccomp) {
-		r = seccomp_prepare(cfg->linux_.seccomp, &plan->seccomp, e);
+	if (sc) {
+		r = seccomp_prepare(sc, &plan->seccomp, e);
 		if (r < 0)
 			return r;
 		plan->has_seccomp = true;
 	}
-	return landlock_prepare(&cfg->process->landlock, fifo_fd, &plan->landlock_fd, e);
+	return landlock_prepare(&p->landlock, fifo_fd, &plan->landlock_fd, e);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -159,10 +159,9 @@ static int restrict_self(struct security_plan *plan, int *notify_fd, struct nerr
 	return seccomp_install(&plan->seccomp, notify_fd, e);
 }
 
-int security_confine(const struct oci_config *cfg, struct security_plan *plan, int *notify_fd,
+int security_confine(const struct oci_process *p, struct security_plan *plan, int *notify_fd,
                      struct nerr *e)
 {
-	const struct oci_process *p = cfg->process;
 	bool restricts = plan->has_seccomp || plan->landlock_fd >= 0;
 	int r;
 

@@ -20,10 +20,11 @@ struct security_plan {
 };
 
 int security_apply_rlimits(const struct oci_process *p, struct nerr *e);
-/* Compile seccomp, build the Landlock ruleset (after pivot_root, as root);
- * fifo_fd is exec.fifo, which the init must still open for writing. */
-int security_prepare(const struct oci_config *cfg, int fifo_fd, struct security_plan *plan,
-                     struct nerr *e);
+/* Compile seccomp (sc may be NULL), build the Landlock ruleset of p (after
+ * pivot_root, as root); fifo_fd is exec.fifo, which the init must still open
+ * for writing (-1 for none, e.g. for `exec`). */
+int security_prepare(const struct oci_process *p, const struct oci_seccomp *sc, int fifo_fd,
+                     struct security_plan *plan, struct nerr *e);
 /* Close every fd from `from` up except the `keep` ones: nothing the runtime
  * was started with leaks toward the process (CVE-2024-21626). */
 void security_close_fds(int from, const int *keep, size_t n_keep);
@@ -33,7 +34,7 @@ void security_close_fds(int from, const int *keep, size_t n_keep);
 int security_enter_cwd(const char *cwd, bool tolerate_eacces, struct nerr *e);
 /* Bounding set, user, capabilities, no_new_privs, Landlock, seccomp.
  * *notify_fd gets the seccomp listener fd, or -1. */
-int security_confine(const struct oci_config *cfg, struct security_plan *plan, int *notify_fd,
+int security_confine(const struct oci_process *p, struct security_plan *plan, int *notify_fd,
                      struct nerr *e);
 
 #endif

@@ -271,3 +271,16 @@ start_agent() {
 	[[ "$output" == *"unshare:denied"* ]]
 	[[ "$output" == *"setns:denied"* ]]
 }
+
+@test "seccomp: architectures are added to the filter; one libseccomp cannot build for is an error" {
+	seccomp_rule '["mkdir", "mkdirat"]' SCMP_ACT_ERRNO
+	update_config '.linux.seccomp.architectures = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64"]'
+	run_sh 'mkdir /tmp/d'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+	update_config '.linux.seccomp.architectures = ["SCMP_ARCH_X86_64", "SCMP_ARCH_SHEB"]'
+	run_sh 'true'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"seccomp: architecture SCMP_ARCH_SHEB: not supported by libseccomp"* ]]
+	[ ! -e "$ROOT/sc-$BATS_TEST_NUMBER" ]
+}
