@@ -284,8 +284,7 @@ status_field() {
 @test "CVE-2024-21626 shape: no fd the runtime was started with reaches the process" {
 	mkdir "$BATS_TEST_TMPDIR/hostdir"
 	echo host-secret >"$BATS_TEST_TMPDIR/hostdir/secret"
-	run_sh 'ls /proc/self/fd; for fd in 3 4 5 6 7 8 9; do cat /proc/self/fd/$fd/secret 2>/dev/null; done; true' \
-		7<"$BATS_TEST_TMPDIR/hostdir"
+	update_config '.process.args = ["sh", "-c", "ls /proc/self/fd; for fd in 3 4 5 6 7 8 9; do cat /proc/self/fd/$fd/secret 2>/dev/null; done; true"]'
 	run noci run "sec-$BATS_TEST_NUMBER" 7<"$BATS_TEST_TMPDIR/hostdir"
 	echo "$output"
 	[ "$status" -eq 0 ]
