@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "process_attrs.h"
+#include "seccomp_filter.h"
 #include "init.h"
 #include "log.h"
 #include "mounts.h"
@@ -110,6 +112,9 @@ static int load_config(const struct create_opts *o, struct create_ctx *x, struct
 		return nerr_set(e, EINVAL, "config.json: process: required field missing");
 	if (!x->cfg->root.path)
 		return nerr_set(e, EINVAL, "config.json: root.path: required field missing");
+	r = process_attrs_check(x->cfg, e);
+	if (r < 0)
+		return nerr_wrap(e, "config.json");
 	if (x->cfg->process->terminal && !o->console_socket)
 		return nerr_set(e, EINVAL, "config.json: process.terminal is true but no --console-socket was given");
 	if (!x->cfg->process->terminal && o->console_socket)
@@ -272,11 +277,46 @@ static int parent_setup(struct create_ctx *x, struct nerr *e)
 	return r < 0 ? nerr_sys(e, -r, "write to container init") : 0;
 }
 
-static int follow_init(struct create_ctx *x, struct nerr *e)
+/* The init loaded a seccomp filter with a listener: hand its fd on. */
+static int seccomp_listener(struct create_ctx *x, const struct oci_state *st, int fd,
+			    struct nerr *e)
+{
+	const struct oci_seccomp *sc = x->cfg->linux_.seccomp;
+	int r;
+
+	if (fd < 0 || !sc || !sc->listener_path) {
+		if (fd >= 0)
+			close(fd);
+		return nerr_set(e, EPROTO, "container init: unexpected seccomp notify fd");
+	}
+	r = seccomp_send_to_listener(sc->listener_path, sc->listener_metadata, st, fd, e);
+	close(fd);
+	if (r < 0)
+		return r;
+	r = sync_send(x->sync_fd, SYNC_CONTINUE);
+	return r < 0 ? nerr_sys(e, -r, "write to container init") : 0;
+}
+
+/* Socket activation (sd_listen_fds): fds 3.. are passed on when LISTEN_FDS
+ * is set for us, as runc does. */
+static int listen_fds_count(void)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	long long n, p;
+
+	if (!fds || parse_int(fds, &n) < 0 || n <= 0 || n > 1024)
+		return 0;
+	if (pid && (parse_int(pid, &p) < 0 || p != (long long)getpid()))
+		return 0;
+	return (int)n;
+}
+
+static int follow_init(struct create_ctx *x, const struct oci_state *st, struct nerr *e)
 {
 	for (;;) {
 		struct sync_msg m;
-		int r = sync_recv(x->sync_fd, &m, NULL);
+		int passfd = -1;
+		int r = sync_recv(x->sync_fd, &m, &passfd);
 		if (r == -EPIPE)
 			return nerr_set(e, EPIPE, "container init exited before reporting its state");
 		if (r < 0)
@@ -289,9 +329,16 @@ static int follow_init(struct create_ctx *x, struct nerr *e)
 			if (r < 0)
 				return nerr_sys(e, -r, "write to container init");
 			break;
+		case SYNC_SECCOMP_FD:
+			r = seccomp_listener(x, st, passfd, e);
+			if (r < 0)
+				return r;
+			break;
 		case SYNC_READY:
 			return 0;
 		default:
+			if (passfd >= 0)
+				close(passfd);
 			return nerr_set(e, EPROTO, "container init: unexpected message %u", m.type);
 		}
 	}
@@ -385,6 +432,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	a.no_pivot = o->no_pivot;
 	a.no_new_keyring = o->no_new_keyring;
 	a.preserve_fds = o->preserve_fds;
+	a.listen_fds = listen_fds_count();
 	r = cgroup_path_for(x.cfg->linux_.cgroups_path, o->id, &x.cgroup_path, e);
 	if (r < 0)
 		goto fail;
@@ -442,7 +490,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	r = parent_setup(&x, e);
 	if (r < 0)
 		goto fail;
-	r = follow_init(&x, e);
+	r = follow_init(&x, c->state, e);
 	if (r < 0)
 		goto fail;
 
