@@ -2,12 +2,10 @@
 /*
  * nucleus-oci features: the runtime-spec features.json document, telling an
  * engine what this build and this kernel support, plus annotations that
- * describe nucleus-oci's own extensions.  What the runtime knows is kept in
- * the tables at the top of this file, in one place; what the host supports
- * (seccomp flags, Landlock ABI, cgroup layout) is probed when asked.
+ * describe nucleus-oci's own extensions.  What only this command needs is in
+ * the tables at the top of this file; the rest comes from the modules that
+ * implement it, so the document cannot drift from the code.
  */
-#include <linux/landlock.h>
-#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,8 +13,12 @@
 #include <sys/syscall.h>
 #include <yajl/yajl_gen.h>
 
+#include "cgroup.h"
 #include "commands.h"
+#include "landlock.h"
+#include "mount_opts.h"
 #include "oci_spec.h"
+#include "seccomp_filter.h"
 #include "util.h"
 
 /* ---- what nucleus-oci knows -------------------------------------------------- */
@@ -25,56 +27,8 @@ static const char *const feature_hooks[] = {
     "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
 };
 
-static const char *const feature_mount_options[] = {
-    "async",      "atime",         "bind",    "defaults",    "dev",        "diratime", "dirsync",
-    "exec",       "mand",          "noatime", "nodev",       "nodiratime", "noexec",   "nomand",
-    "norelatime", "nostrictatime", "nosuid",  "private",     "rbind",      "relatime", "remount",
-    "rprivate",   "rshared",       "rslave",  "runbindable", "ro",         "rw",       "shared",
-    "slave",      "strictatime",   "suid",    "sync",        "unbindable", NULL,
-};
-
 static const char *const feature_namespaces[] = {
     "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL,
-};
-
-static const char *const feature_seccomp_actions[] = {
-    "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
-    "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
-    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
-    "SCMP_ACT_NOTIFY",      "SCMP_ACT_TRACE",
-    "SCMP_ACT_TRAP",        NULL,
-};
-
-static const char *const feature_seccomp_operators[] = {
-    "SCMP_CMP_EQ", "SCMP_CMP_GE",        "SCMP_CMP_GT", "SCMP_CMP_LE",
-    "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL,
-};
-
-/* The OCI name and libseccomp's name of each architecture. */
-static const char *const feature_seccomp_archs[][2] = {
-    {"SCMP_ARCH_X86", "x86"},
-    {"SCMP_ARCH_X86_64", "x86_64"},
-    {"SCMP_ARCH_X32", "x32"},
-    {"SCMP_ARCH_ARM", "arm"},
-    {"SCMP_ARCH_AARCH64", "aarch64"},
-    {"SCMP_ARCH_MIPS", "mips"},
-    {"SCMP_ARCH_MIPS64", "mips64"},
-    {"SCMP_ARCH_MIPS64N32", "mips64n32"},
-    {"SCMP_ARCH_MIPSEL", "mipsel"},
-    {"SCMP_ARCH_MIPSEL64", "mipsel64"},
-    {"SCMP_ARCH_MIPSEL64N32", "mipsel64n32"},
-    {"SCMP_ARCH_PPC", "ppc"},
-    {"SCMP_ARCH_PPC64", "ppc64"},
-    {"SCMP_ARCH_PPC64LE", "ppc64le"},
-    {"SCMP_ARCH_S390", "s390"},
-    {"SCMP_ARCH_S390X", "s390x"},
-    {"SCMP_ARCH_PARISC", "parisc"},
-    {"SCMP_ARCH_PARISC64", "parisc64"},
-    {"SCMP_ARCH_RISCV64", "riscv64"},
-    {"SCMP_ARCH_LOONGARCH64", "loongarch64"},
-    {"SCMP_ARCH_M68K", "m68k"},
-    {"SCMP_ARCH_SH", "sh"},
-    {"SCMP_ARCH_SHEB", "sheb"},
 };
 
 static const struct {
@@ -87,29 +41,13 @@ static const struct {
     {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 1U << 5},
 };
 
-/* idmapped mounts (mount_setattr MOUNT_ATTR_IDMAP) are not applied yet. */
-static const bool feature_idmap_mounts = false;
-/* The cgroup drivers: cgroupfs v1 and v2 (and both at once); no systemd driver. */
-static const bool feature_cgroup_v1 = true, feature_cgroup_v2 = true, feature_cgroup_rdma = false;
+/* idmapped mounts (mount_setattr MOUNT_ATTR_IDMAP, "idmap"/"ridmap" options). */
+static const bool feature_idmap_mounts = true;
 /* Context mount options handled by nucleus-oci's context populator. */
 static const char feature_context_modes[] = "bind,copy";
 
-/* ---- what the host supports ---------------------------------------------------- */
-
-/* A flag the kernel knows fails with EFAULT on a NULL program, an unknown one
- * with EINVAL.  WAIT_KILLABLE_RECV is only valid with NEW_LISTENER. */
-static bool seccomp_flag_supported(unsigned int flag)
-{
-	if (flag == (1U << 5))
-		flag |= 1U << 3;
-	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
-}
-
-static int landlock_abi(void)
-{
-	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-	return abi < 0 ? 0 : (int)abi;
-}
+/* What the host supports is asked of the modules that use it: seccomp_filter,
+ * landlock, mount_opts and cgroup. */
 
 /* ---- output ----------------------------------------------------------------------- */
 
@@ -167,27 +105,20 @@ static void gen_seccomp(yajl_gen g)
 {
 	gen_str(g, "seccomp");
 	yajl_gen_map_open(g);
-	gen_bool(g, "enabled", true);
-	gen_list(g, "actions", feature_seccomp_actions);
-	gen_list(g, "operators", feature_seccomp_operators);
-	gen_str(g, "archs");
+	gen_bool(g, "enabled", seccomp_kernel_supported());
+	gen_list(g, "actions", seccomp_known_actions());
+	gen_list(g, "operators", seccomp_known_operators());
+	gen_list(g, "archs", seccomp_known_archs());
+	gen_str(g, "knownFlags");
 	yajl_gen_array_open(g);
-	for (size_t i = 0; i < ARRAY_SIZE(feature_seccomp_archs); i++)
-		if (seccomp_arch_resolve_name(feature_seccomp_archs[i][1]))
-			gen_str(g, feature_seccomp_archs[i][0]);
+	for (size_t i = 0; i < ARRAY_SIZE(feature_seccomp_flags); i++)
+		gen_str(g, feature_seccomp_flags[i].name);
 	yajl_gen_array_close(g);
-	for (int pass = 0; pass < 2; pass++) {
-		gen_str(g, pass ? "supportedFlags" : "knownFlags");
-		yajl_gen_array_open(g);
-		for (size_t i = 0; i < ARRAY_SIZE(feature_seccomp_flags); i++)
-			if (!pass || seccomp_flag_supported(feature_seccomp_flags[i].flag))
-				gen_str(g, feature_seccomp_flags[i].name);
-		yajl_gen_array_close(g);
-	}
+	gen_list(g, "supportedFlags", seccomp_supported_flags());
 	yajl_gen_map_close(g);
 }
 
-static void gen_linux(yajl_gen g)
+static void gen_linux(yajl_gen g, const struct cgroup_features *cg)
 {
 	gen_str(g, "linux");
 	yajl_gen_map_open(g);
@@ -195,11 +126,12 @@ static void gen_linux(yajl_gen g)
 	gen_capabilities(g);
 	gen_str(g, "cgroup");
 	yajl_gen_map_open(g);
-	gen_bool(g, "v1", feature_cgroup_v1);
-	gen_bool(g, "v2", feature_cgroup_v2);
+	/* cgroupfs drivers for what the host mounts; no systemd driver. */
+	gen_bool(g, "v1", cg->v1);
+	gen_bool(g, "v2", cg->v2);
 	gen_bool(g, "systemd", false);
 	gen_bool(g, "systemdUser", false);
-	gen_bool(g, "rdma", feature_cgroup_rdma);
+	gen_bool(g, "rdma", cg->rdma);
 	yajl_gen_map_close(g);
 	gen_seccomp(g);
 	gen_enabled(g, "apparmor", false);
@@ -215,13 +147,13 @@ static void gen_linux(yajl_gen g)
 static void gen_annotations(yajl_gen g)
 {
 	char abi[16];
-	snprintf(abi, sizeof abi, "%d", landlock_abi());
+	snprintf(abi, sizeof abi, "%d", landlock_abi_version());
 	gen_str(g, "annotations");
 	yajl_gen_map_open(g);
 	gen_str(g, "org.nucleus-oci.landlock.abi");
 	gen_str(g, abi);
 	gen_str(g, "org.nucleus-oci.landlock.enabled");
-	gen_str(g, landlock_abi() > 0 ? "true" : "false");
+	gen_str(g, landlock_abi_version() > 0 ? "true" : "false");
 	gen_str(g, "org.nucleus-oci.mount.context");
 	gen_str(g, feature_context_modes);
 	gen_str(g, "org.nucleus-oci.version");
@@ -240,6 +172,7 @@ static void gen_annotations(yajl_gen g)
 int cmd_features(struct globals *gl, int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {{NULL, 0, false, 0, NULL}};
+	struct cgroup_features cg;
 	const unsigned char *buf;
 	struct nerr e = {0};
 	size_t len;
@@ -256,6 +189,8 @@ int cmd_features(struct globals *gl, int argc, char **argv)
 	}
 	if (first < 0)
 		return command_fail(&e);
+	if (cgroup_features_probe(&cg, &e) < 0)
+		return command_fail(&e);
 	g = yajl_gen_alloc(NULL);
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_config(g, yajl_gen_indent_string, "    ");
@@ -265,8 +200,8 @@ int cmd_features(struct globals *gl, int argc, char **argv)
 	gen_str(g, "ociVersionMax");
 	gen_str(g, OCI_SPEC_VERSION);
 	gen_list(g, "hooks", feature_hooks);
-	gen_list(g, "mountOptions", feature_mount_options);
-	gen_linux(g);
+	gen_list(g, "mountOptions", mounts_supported_options());
+	gen_linux(g, &cg);
 	gen_annotations(g);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);

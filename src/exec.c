@@ -27,6 +27,8 @@
 #include "cgroup.h"
 #include "init.h"
 #include "process.h"
+#include "process_attrs.h"
+#include "seccomp_filter.h"
 #include "security.h"
 #include "sync.h"
 #include "terminal.h"
@@ -50,6 +52,7 @@ struct exec_ctx {
 	const struct exec_opts *o;
 	const struct oci_config *cfg;
 	const struct oci_process *p;
+	const struct oci_state *state;
 	const char *cgroup_path;
 	int init_pidfd;
 	int ns_flags;   /* namespaces of the init that are not ours */
@@ -59,25 +62,12 @@ struct exec_ctx {
 	bool relay; /* the pty is relayed to our stdin/stdout */
 };
 
-/*
- * Seccomp and Landlock for the exec'd process go here, last before execve,
- * from cfg->linux_.seccomp and p->landlock, with the same functions the
- * init uses.  This is the single call point for them in exec.
- */
-static int exec_apply_confinement(const struct oci_config *cfg, const struct oci_process *p,
-                                  struct nerr *e)
-{
-	(void)cfg;
-	(void)p;
-	(void)e;
-	return 0;
-}
-
 static int child_enter(struct exec_ctx *x, struct nerr *e)
 {
 	int r;
 	if (x->cgroup_path) {
-		r = cgroup_enter(x->cgroup_path, 0, e);
+		/* 0: the writer itself. */
+		r = cgroup_enter(x->cgroup_path, 0, false, e);
 		if (r < 0)
 			return r;
 	}
@@ -99,22 +89,19 @@ static int child_oom_score(const struct oci_process *p, struct nerr *e)
 	return r < 0 ? nerr_sys(e, -r, "write oom_score_adj %d", p->oom_score_adj) : 0;
 }
 
-static int child_creds(const struct oci_process *p, struct nerr *e)
+/* The same confinement as the container's init: bounding set, user,
+ * capabilities, no_new_privs, Landlock and the config's seccomp filter,
+ * whose listener (listenerPath) gets this process's notify fd. */
+static int child_confine(struct exec_ctx *x, struct security_plan *plan, struct nerr *e)
 {
-	const char *cwd = p->cwd ? p->cwd : "/";
-	int r = security_apply_rlimits(p, e);
-	if (r == 0)
-		r = child_oom_score(p, e);
-	if (r == 0)
-		r = security_drop_bounding(p, e);
-	if (r == 0)
-		r = security_switch_user(p, e);
-	if (r == 0 && chdir(cwd) < 0)
-		return nerr_sys(e, errno, "chdir to cwd \"%s\"", cwd);
-	if (r == 0)
-		r = security_apply_caps(p, e);
-	if (r == 0)
-		r = security_no_new_privs(p, e);
+	const struct oci_seccomp *sc = x->cfg->linux_.seccomp;
+	int notify_fd = -1, r;
+
+	r = security_confine(x->p, plan, &notify_fd, e);
+	if (r < 0 || notify_fd < 0)
+		return r;
+	r = seccomp_send_to_listener(sc->listener_path, sc->listener_metadata, x->state, notify_fd, e);
+	close(notify_fd);
 	return r;
 }
 
@@ -128,27 +115,36 @@ static int child_creds(const struct oci_process *p, struct nerr *e)
 __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 {
 	const struct oci_process *p = x->p;
+	struct security_plan plan = {.landlock_fd = -1};
 	const char *stage = "start";
 	struct nerr e = {0};
 	char exe[PATH_MAX];
 	int keep = 3 + process_kept_fds(&p->env, x->listen_fds, x->o->preserve_fds);
+	char **argv, **envp;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	CHILD_STEP("namespaces", child_enter(x, &e));
 	if (x->console_fd >= 0) {
-		CHILD_STEP("terminal",
-		           terminal_setup(x->console_fd, &p->console_size, false, x->relay, &e));
+		CHILD_STEP("terminal", terminal_setup(x->console_fd, &p->console_size, false, x->relay, &e));
 		close(x->console_fd);
 	}
-	CHILD_STEP("user and capabilities", child_creds(p, &e));
+	CHILD_STEP("process", process_attrs_check_lsm(p, &e));
+	CHILD_STEP("rlimits", security_apply_rlimits(p, &e));
+	CHILD_STEP("oom_score_adj", child_oom_score(p, &e));
+	CHILD_STEP("process attributes", process_attrs_apply(p, x->cfg->linux_.personality, &e));
+	CHILD_STEP("seccomp and landlock", security_prepare(p, x->cfg->linux_.seccomp, -1, &plan, &e));
+	/* Built before seccomp: nothing is allocated under the filter. */
+	argv = process_argv(&p->args);
+	envp = process_envp(&p->env, x->listen_fds);
+	CHILD_STEP("cwd", security_enter_cwd(p->cwd, true, &e));
+	CHILD_STEP("user and capabilities", child_confine(x, &plan, &e));
 	CHILD_STEP("executable", init_find_executable(p, exe, sizeof exe, &e));
-	CHILD_STEP("confinement", exec_apply_confinement(x->cfg, p, &e));
 	/* Stdio and the passed fds reach the process, nothing else of ours. */
 	for (int fd = 3; fd < keep; fd++)
 		fcntl(fd, F_SETFD, 0);
 	syscall(SYS_close_range, keep, ~0U, CLOSE_RANGE_CLOEXEC);
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	execve(exe, process_argv(&p->args), process_envp(&p->env, x->listen_fds));
+	execve(exe, argv, envp);
 	stage = "exec";
 	nerr_set(&e, errno, "exec: \"%s\": %s", p->args.items[0], process_errno_text(errno));
 fail:
@@ -316,6 +312,7 @@ int exec_process(struct container *c, const struct oci_config *cfg, const struct
 	if (x.init_pidfd < 0)
 		return nerr_set(e, ESRCH, "container not running");
 	x.cgroup_path = c->state->cgroup_path;
+	x.state = c->state;
 	x.ns_flags = ns_flags_of(cfg);
 	x.listen_fds = process_listen_fds();
 	r = open_console(&x, &relay_fd, e);

@@ -20,9 +20,12 @@ struct init_args {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
-	int listen_fds; /* socket activation fds passed on before the preserved ones */
-	int console_fd; /* console socket to send the pty master on; -1 for none */
-	int state_fd;	/* memfd with the state for createContainer/startContainer hooks */
+	int *prepared_mounts; /* detached mounts made by the parent, one per mount or NULL */
+	int listen_fds;	  /* socket activation: fds 3.. passed first (LISTEN_FDS) */
+	char **exec_argv; /* built by the init before seccomp */
+	char **exec_env;  /* process env, with LISTEN_FDS/LISTEN_PID when activated */
+	int console_fd;	  /* console socket to send the pty master on; -1 for none */
+	int state_fd;	  /* memfd with the state for createContainer/startContainer hooks */
 };
 
 /* Resolve args[0] like execvp would, with the process's PATH, so a missing

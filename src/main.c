@@ -41,6 +41,11 @@ static const struct {
 	{"spec", cmd_spec, "write a default config.json"},
 	{"exec", cmd_exec, "run a process in a running container"},
 	{"features", cmd_features, "print the features of this runtime (features.json)"},
+	{"pause", cmd_pause, "freeze every process of a container"},
+	{"resume", cmd_resume, "thaw every process of a paused container"},
+	{"update", cmd_update, "update the cgroup limits of a container"},
+	{"ps", cmd_ps, "list the processes of a container"},
+	{"events", cmd_events, "print cgroup statistics and OOM events"},
 };
 
 struct global_ctx {

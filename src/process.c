@@ -18,9 +18,10 @@ int process_listen_fds(void)
 	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
 	unsigned long long n, p;
 
-	if (!fds || !pid || parse_uint(fds, &n) < 0 || parse_uint(pid, &p) < 0)
+	if (!fds || parse_uint(fds, &n) < 0 || n > 1024)
 		return 0;
-	if (p != (unsigned long long)getpid() || n > 1024)
+	/* Set for another process (systemd names the one it activated). */
+	if (pid && (parse_uint(pid, &p) < 0 || p != (unsigned long long)getpid()))
 		return 0;
 	return (int)n;
 }

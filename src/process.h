@@ -5,8 +5,8 @@
 
 #include "oci_spec.h"
 
-/* The number of socket-activation fds passed to us (LISTEN_FDS when
- * LISTEN_PID is our pid, as systemd sets them), 0 otherwise. */
+/* The number of socket-activation fds passed to us: LISTEN_FDS, unless a
+ * LISTEN_PID names another process; 0 otherwise. */
 int process_listen_fds(void);
 /* How many fds after stdio the process keeps: the socket-activation fds
  * passed to us, then the --preserve-fds ones; at least the N of a
