@@ -210,3 +210,30 @@ init_pid() {
 	run noci exec ex-u id -u
 	[ "$output" = "0" ]
 }
+
+@test "exec applies the config's seccomp filter" {
+	update_config '.root.readonly = false
+		| .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+			"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	start_box
+	run noci exec ex-a sh -c 'grep ^Seccomp: /proc/self/status; mkdir /tmp/x && echo made || echo refused'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "Seccomp:	2" ]
+	[[ "$output" == *"refused"* ]]
+	# --process brings its own process but the container's filter still holds
+	echo '{"args": ["mkdir", "/tmp/y"], "cwd": "/"}' >"$BATS_TEST_TMPDIR/process.json"
+	run noci exec --process "$BATS_TEST_TMPDIR/process.json" ex-a
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+}
+
+@test "exec applies the process's Landlock rules" {
+	update_config '.process.landlock = {
+		"ruleset": {"handledAccessFS": ["read_file", "read_dir"]},
+		"rules": {"pathBeneath": [{"allowedAccess": ["read_file", "read_dir"], "paths": ["/bin", "/proc", "/dev"]}]}}'
+	start_box
+	run noci exec ex-a sh -c 'cat /etc/passwd || echo denied'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Permission denied"* ]]
+	[[ "$output" == *"denied"* ]]
+}
