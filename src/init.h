@@ -18,6 +18,9 @@ struct init_args {
 	bool no_new_keyring;
 	int preserve_fds;
 	int *prepared_mounts; /* detached mounts made by the parent, one per mount or NULL */
+	int listen_fds;	  /* socket activation: fds 3.. passed first (LISTEN_FDS) */
+	char **exec_argv; /* built by the init before seccomp */
+	char **exec_env;  /* process env, with LISTEN_FDS/LISTEN_PID when activated */
 };
 
 /* Never returns: execs the process or reports an error and exits. */
