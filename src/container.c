@@ -22,6 +22,7 @@
 
 #include "cgroup.h"
 #include "process_attrs.h"
+#include "seccomp_cache.h"
 #include "seccomp_filter.h"
 #include "init.h"
 #include "log.h"
@@ -368,6 +369,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 {
 	struct create_ctx x = {.pidfd = -1, .sync_fd = -1, .fifo_fd = -1};
 	struct init_args a = {0};
+	struct seccomp_prog sprog = {0};
 	int sv[2] = {-1, -1};
 	uint64_t start_time = 0;
 	int r;
@@ -398,6 +400,13 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 			if (x.cfg->linux_.uid_mappings[i].container_id == 0)
 				fchownat(c->dirfd, EXEC_FIFO_NAME, x.cfg->linux_.uid_mappings[i].host_id,
 					 (gid_t)-1, AT_SYMLINK_NOFOLLOW);
+	}
+	if (x.cfg->linux_.seccomp) {
+		/* Compiled here, before the init exists: it inherits the BPF. */
+		r = seccomp_cache_prepare(c->rootfd, x.cfg->linux_.seccomp, &sprog, e);
+		if (r < 0)
+			goto fail;
+		a.seccomp = &sprog;
 	}
 	r = sync_socketpair(sv);
 	if (r < 0) {
@@ -489,6 +498,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	}
 	close(x.sync_fd);
 	close(x.fifo_fd);
+	seccomp_prog_release(&sprog);
 	free(x.cgroup_path);
 	oci_config_free(x.cfg);
 	if (pidfd_out)
@@ -498,6 +508,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	return 0;
 
 fail:
+	seccomp_prog_release(&sprog);
 	create_cleanup(&x, c);
 	if (sv[0] >= 0)
 		close(sv[0]);

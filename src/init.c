@@ -307,7 +307,7 @@ void init_main(struct init_args *a)
 	STEP("filesystem", mounts_finalize(a->cfg, &e));
 	STEP("rlimits", security_apply_rlimits(a->cfg->process, &e));
 	STEP("process attributes", process_attrs_apply(a->cfg->process, a->cfg->linux_.personality, &e));
-	STEP("seccomp and landlock", security_prepare(a->cfg->process, a->cfg->linux_.seccomp, a->fifo_fd, &plan, &e));
+	STEP("seccomp and landlock", security_prepare(a->cfg->process, a->seccomp, a->fifo_fd, &plan, &e));
 	STEP("environment", exec_vectors(a, &e));
 	STEP("file descriptors", close_extra_fds(a, &plan, &e));
 	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, true, &e));

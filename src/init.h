@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "oci_spec.h"
+#include "seccomp_filter.h"
 
 struct init_args {
 	const struct oci_config *cfg;
@@ -18,6 +19,7 @@ struct init_args {
 	bool no_new_keyring;
 	int preserve_fds;
 	int listen_fds;	  /* socket activation: fds 3.. passed first (LISTEN_FDS) */
+	const struct seccomp_prog *seccomp; /* compiled by the parent; NULL: none */
 	char **exec_argv; /* built by the init before seccomp */
 	char **exec_env;  /* process env, with LISTEN_FDS/LISTEN_PID when activated */
 };
