@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "process_attrs.h"
 #include "seccomp_cache.h"
@@ -113,6 +114,7 @@ static int load_config(const struct create_opts *o, struct create_ctx *x, struct
 	r = process_attrs_check(x->cfg, e);
 	if (r < 0)
 		return nerr_wrap(e, "config.json");
+	caps_warn_unknown(&x->cfg->process->capabilities);
 	if (x->cfg->process->terminal && !o->console_socket)
 		return nerr_set(e, EINVAL, "config.json: process.terminal is true but no --console-socket was given");
 	if (!x->cfg->process->terminal && o->console_socket)
