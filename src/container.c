@@ -27,6 +27,7 @@
 #include "seccomp_filter.h"
 #include "init.h"
 #include "log.h"
+#include "mounts.h"
 #include "sync.h"
 #include "util.h"
 
@@ -85,7 +86,9 @@ struct create_ctx {
 	int pidfd;
 	int sync_fd;
 	int fifo_fd;
+	int cgroup_fd; /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
 	bool cgroup_made;
+	bool in_cgroup; /* clone3 placed the init in its cgroup2 cgroup */
 };
 
 static int load_config(const struct create_opts *o, struct create_ctx *x, struct nerr *e)
@@ -183,7 +186,19 @@ static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int clo
 	ca.flags = clone_flags | CLONE_PIDFD;
 	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	ca.exit_signal = SIGCHLD;
+	if (x->cgroup_fd >= 0) {
+		/* Born in its cgroup: no instant of the init runs outside it. */
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)x->cgroup_fd;
+	}
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	x->in_cgroup = pid >= 0 && x->cgroup_fd >= 0;
+	if (pid < 0 && x->cgroup_fd >= 0 && errno != ENOSYS) {
+		/* kernels before 5.7, or a cgroup2 that refuses it: join after the clone */
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		ca.cgroup = 0;
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	}
 	if (pid < 0 && errno == ENOSYS) {
 		pid = fork();
 		if (pid == 0 && unshare((int)clone_flags) < 0)
@@ -311,7 +326,7 @@ static int follow_init(struct create_ctx *x, const struct oci_state *st, struct 
 			return nerr_sys(e, -r, "read from container init");
 		switch (m.type) {
 		case SYNC_ERROR:
-			return nerr_set(e, m.errnum, "%s", m.text);
+			return nerr_set(e, m.errnum, "container init (%s): %s", m.stage, m.text);
 		case SYNC_CREATE_RUNTIME:
 			r = sync_send(x->sync_fd, SYNC_CONTINUE);
 			if (r < 0)
@@ -360,7 +375,7 @@ static void create_cleanup(struct create_ctx *x, struct container *c)
 			kill(x->pid, SIGKILL);
 		waitpid(x->pid, NULL, 0);
 	}
-	if (x->cgroup_made)
+	if (x->cgroup_made && x->cgroup_path)
 		cgroup_destroy(x->cgroup_path, &ignored);
 	if (c->dirfd >= 0)
 		lifecycle_destroy(c);
@@ -369,7 +384,7 @@ static void create_cleanup(struct create_ctx *x, struct container *c)
 int container_create(struct globals *g, const struct create_opts *o, struct container *c,
 		     int *pidfd_out, struct nerr *e)
 {
-	struct create_ctx x = {.pidfd = -1, .sync_fd = -1, .fifo_fd = -1};
+	struct create_ctx x = {.pidfd = -1, .sync_fd = -1, .fifo_fd = -1, .cgroup_fd = -1};
 	struct init_args a = {0};
 	struct seccomp_prog sprog = {0};
 	int sv[2] = {-1, -1};
@@ -418,6 +433,9 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	r = open_ns_paths(x.cfg, &a, e);
 	if (r < 0)
 		goto fail;
+	r = mounts_prepare_idmapped(x.cfg, &a.prepared_mounts, e);
+	if (r < 0)
+		goto fail;
 	a.cfg = x.cfg;
 	a.rootfs = x.rootfs;
 	a.sync_fd = sv[1];
@@ -426,12 +444,22 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	a.no_new_keyring = o->no_new_keyring;
 	a.preserve_fds = o->preserve_fds;
 	a.listen_fds = listen_fds_count();
-	x.cgroup_path = cgroup_path_for(x.cfg->linux_.cgroups_path, o->id);
+	r = cgroup_path_for(x.cfg->linux_.cgroups_path, o->id, &x.cgroup_path, e);
+	if (r < 0)
+		goto fail;
+	/* The cgroup and its limits exist before the init does. */
+	x.cgroup_made = true;
+	r = cgroup_create(x.cgroup_path, &x.cfg->linux_.resources, x.cfg->linux_.devices,
+			  x.cfg->linux_.n_devices, &x.cgroup_fd, e);
+	if (r < 0)
+		goto fail;
 	{
 		const int close_in_child[] = {c->dirfd, c->rootfd, sv[0]};
 		x.pid = spawn_init(&x, &a, close_in_child, ARRAY_SIZE(close_in_child), e);
 	}
 	close_ns_fds(&a);
+	mounts_close_prepared(a.prepared_mounts, x.cfg->n_mounts);
+	a.prepared_mounts = NULL;
 	close(sv[1]);
 	sv[1] = -1;
 	if (x.pid < 0) {
@@ -467,8 +495,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	if (r < 0)
 		goto fail;
 
-	r = cgroup_create(x.cgroup_path, x.pid, &x.cfg->linux_.resources, e);
-	x.cgroup_made = true;
+	r = cgroup_enter(x.cgroup_path, x.pid, x.in_cgroup, e);
 	if (r < 0)
 		goto fail;
 	r = parent_setup(&x, e);
@@ -501,6 +528,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	close(x.sync_fd);
 	close(x.fifo_fd);
 	seccomp_prog_release(&sprog);
+	if (x.cgroup_fd >= 0)
+		close(x.cgroup_fd);
 	free(x.cgroup_path);
 	oci_config_free(x.cfg);
 	if (pidfd_out)
@@ -520,6 +549,8 @@ fail:
 		close(x.fifo_fd);
 	if (x.pidfd >= 0)
 		close(x.pidfd);
+	if (x.cgroup_fd >= 0)
+		close(x.cgroup_fd);
 	free(x.cgroup_path);
 	lifecycle_close(c);
 out_cfg:
@@ -607,15 +638,18 @@ int container_delete(struct container *c, bool force, struct nerr *e)
 	}
 	if (strcmp(status, "stopped")) {
 		_cleanup_close_ int pidfd = lifecycle_pidfd(c->state);
-		if (c->state && c->state->cgroup_path)
+		if (c->state && c->state->cgroup_path) {
+			/* Frozen (v1) tasks cannot act on SIGKILL: thaw first. */
+			if (cgroup_is_frozen(c->state->cgroup_path))
+				cgroup_freeze(c->state->cgroup_path, false, e);
 			cgroup_kill_all(c->state->cgroup_path, SIGKILL, e);
+		}
 		if (pidfd >= 0) {
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 			wait_gone(pidfd);
 		}
 	}
 	if (c->state && c->state->cgroup_path) {
-		/* Paused processes cannot die: thaw is the cgroup driver's job on delete. */
 		r = cgroup_destroy(c->state->cgroup_path, e);
 		if (r < 0)
 			log_warn("%s", e->msg);

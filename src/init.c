@@ -299,9 +299,9 @@ void init_main(struct init_args *a)
 	STEP("namespaces", enter_late_namespaces(a, &e));
 	STEP("hostname", set_names(a, &e));
 	STEP("keyring", new_keyring(a, &e));
-	STEP("mounts", mounts_setup(a->cfg, a->rootfs, &rootfd, &e));
+	STEP("mounts", mounts_setup(a->cfg, a->rootfs, a->prepared_mounts, &rootfd, &e));
 	STEP("createRuntime hooks", create_runtime_hooks(a, &e));
-	STEP("pivot_root", mounts_enter_root(rootfd, a->rootfs, a->no_pivot, &e));
+	STEP("pivot_root", mounts_enter_root(a->cfg, rootfd, a->rootfs, a->no_pivot, &e));
 	close(rootfd);
 	STEP("sysctl", process_attrs_apply_sysctl(a->cfg, &e));
 	STEP("filesystem", mounts_finalize(a->cfg, &e));

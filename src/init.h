@@ -18,6 +18,7 @@ struct init_args {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
+	int *prepared_mounts; /* detached mounts made by the parent, one per mount or NULL */
 	int listen_fds;	  /* socket activation: fds 3.. passed first (LISTEN_FDS) */
 	const struct seccomp_prog *seccomp; /* compiled by the parent; NULL: none */
 	char **exec_argv; /* built by the init before seccomp */
