@@ -13,7 +13,9 @@
  */
 #include "caps.h"
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
@@ -28,20 +30,38 @@ static int cap_from_name_checked(const char *name, cap_value_t *v)
 	return 0;
 }
 
-/* Bit set of the named capabilities; unknown names are warned about and skipped. */
+/* Bit set of the named capabilities; unknown names are skipped (the parent
+ * warned about them: the init's log fd is closed by the time it gets here). */
 static uint64_t caps_mask(const struct oci_strv *names)
 {
 	uint64_t m = 0;
 	for (size_t i = 0; i < names->len; i++) {
 		cap_value_t v;
-		if (cap_from_name_checked(names->items[i], &v) < 0) {
-			log_warn("unknown or unsupported capability \"%s\" ignored",
-			         names->items[i]);
-			continue;
-		}
-		m |= 1ULL << v;
+		if (cap_from_name_checked(names->items[i], &v) == 0)
+			m |= 1ULL << v;
 	}
 	return m;
+}
+
+void caps_warn_unknown(const struct oci_capabilities *c)
+{
+	const struct oci_strv *sets[] = {&c->bounding, &c->effective, &c->inheritable,
+	                                 &c->permitted, &c->ambient};
+	for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
+		for (size_t i = 0; i < sets[s]->len; i++) {
+			cap_value_t v;
+			const char *name = sets[s]->items[i];
+			bool seen = false;
+			if (cap_from_name_checked(name, &v) == 0)
+				continue;
+			/* Once per name, whatever the number of sets naming it. */
+			for (size_t t = 0; t <= s && !seen; t++)
+				for (size_t j = 0; j < (t == s ? i : sets[t]->len) && !seen; j++)
+					seen = !strcmp(sets[t]->items[j], name);
+			if (!seen)
+				log_warn("unknown or unsupported capability \"%s\" ignored", name);
+		}
+	}
 }
 
 int caps_drop_bounding(const struct oci_capabilities *c, struct nerr *e)

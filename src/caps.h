@@ -6,6 +6,9 @@
 #include "error.h"
 #include "oci_spec.h"
 
+/* Warn once about each name libcap or the kernel does not know (they are
+ * ignored, as runc does).  Called by the parent, which has the log. */
+void caps_warn_unknown(const struct oci_capabilities *c);
 /* Drop from the bounding set everything not listed (while still privileged). */
 int caps_drop_bounding(const struct oci_capabilities *c, struct nerr *e);
 /* Install effective, permitted and inheritable, then raise the ambient set. */

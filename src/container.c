@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "hooks.h"
 #include "init.h"
@@ -27,6 +28,7 @@
 #include "mounts.h"
 #include "process.h"
 #include "process_attrs.h"
+#include "seccomp_cache.h"
 #include "seccomp_filter.h"
 #include "sync.h"
 #include "terminal.h"
@@ -123,6 +125,7 @@ static int load_config(const struct create_opts *o, struct create_ctx *x, struct
 	r = process_attrs_check(x->cfg, e);
 	if (r < 0)
 		return nerr_wrap(e, "config.json");
+	caps_warn_unknown(&x->cfg->process->capabilities);
 	if (x->cfg->process->terminal && !o->console_socket && !o->has_console_fd)
 		return nerr_set(e, EINVAL, "config.json: process.terminal is true but no --console-socket was given");
 	if (!x->cfg->process->terminal && o->console_socket)
@@ -409,6 +412,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	struct create_ctx x = {
 		.pidfd = -1, .sync_fd = -1, .fifo_fd = -1, .console_fd = -1, .cgroup_fd = -1};
 	struct init_args a = {0};
+	struct seccomp_prog sprog = {0};
 	int sv[2] = {-1, -1};
 	uint64_t start_time = 0;
 	int r;
@@ -456,6 +460,13 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 				fchownat(c->dirfd, EXEC_FIFO_NAME, x.cfg->linux_.uid_mappings[i].host_id,
 					 (gid_t)-1, AT_SYMLINK_NOFOLLOW);
 	}
+	if (x.cfg->linux_.seccomp) {
+		/* Compiled here, before the init exists: it inherits the BPF. */
+		r = seccomp_cache_prepare(c->rootfd, x.cfg->linux_.seccomp, &sprog, e);
+		if (r < 0)
+			goto fail;
+		a.seccomp = &sprog;
+	}
 	r = sync_socketpair(sv);
 	if (r < 0) {
 		r = nerr_sys(e, -r, "socketpair");
@@ -484,6 +495,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	x.cgroup_made = true;
 	r = cgroup_create(x.cgroup_path, &x.cfg->linux_.resources, x.cfg->linux_.devices,
 			  x.cfg->linux_.n_devices, &x.cgroup_fd, e);
+	if (r == -EEXIST)
+		x.cgroup_made = false; /* another container's: not ours to remove */
 	if (r < 0)
 		goto fail;
 	{
@@ -562,6 +575,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	}
 	close(x.sync_fd);
 	close(x.fifo_fd);
+	seccomp_prog_release(&sprog);
 	if (x.cgroup_fd >= 0)
 		close(x.cgroup_fd);
 	free(x.cgroup_path);
@@ -574,6 +588,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	return 0;
 
 fail:
+	seccomp_prog_release(&sprog);
 	create_cleanup(&x, c);
 	if (sv[0] >= 0)
 		close(sv[0]);

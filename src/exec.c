@@ -28,6 +28,7 @@
 #include "init.h"
 #include "process.h"
 #include "process_attrs.h"
+#include "seccomp_cache.h"
 #include "seccomp_filter.h"
 #include "security.h"
 #include "sync.h"
@@ -53,6 +54,7 @@ struct exec_ctx {
 	const struct oci_config *cfg;
 	const struct oci_process *p;
 	const struct oci_state *state;
+	const struct seccomp_prog *seccomp; /* compiled config seccomp, NULL for none */
 	const char *cgroup_path;
 	int init_pidfd;
 	int ns_flags;   /* namespaces of the init that are not ours */
@@ -100,7 +102,8 @@ static int child_confine(struct exec_ctx *x, struct security_plan *plan, struct 
 	r = security_confine(x->p, plan, &notify_fd, e);
 	if (r < 0 || notify_fd < 0)
 		return r;
-	r = seccomp_send_to_listener(sc->listener_path, sc->listener_metadata, x->state, notify_fd, e);
+	r = seccomp_send_to_listener(sc->listener_path, sc->listener_metadata, x->state, notify_fd,
+	                             e);
 	close(notify_fd);
 	return r;
 }
@@ -125,14 +128,15 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	CHILD_STEP("namespaces", child_enter(x, &e));
 	if (x->console_fd >= 0) {
-		CHILD_STEP("terminal", terminal_setup(x->console_fd, &p->console_size, false, x->relay, &e));
+		CHILD_STEP("terminal",
+		           terminal_setup(x->console_fd, &p->console_size, false, x->relay, &e));
 		close(x->console_fd);
 	}
 	CHILD_STEP("process", process_attrs_check_lsm(p, &e));
 	CHILD_STEP("rlimits", security_apply_rlimits(p, &e));
 	CHILD_STEP("oom_score_adj", child_oom_score(p, &e));
 	CHILD_STEP("process attributes", process_attrs_apply(p, x->cfg->linux_.personality, &e));
-	CHILD_STEP("seccomp and landlock", security_prepare(p, x->cfg->linux_.seccomp, -1, &plan, &e));
+	CHILD_STEP("seccomp and landlock", security_prepare(p, x->seccomp, -1, &plan, &e));
 	/* Built before seccomp: nothing is allocated under the filter. */
 	argv = process_argv(&p->args);
 	envp = process_envp(&p->env, x->listen_fds);
@@ -299,6 +303,7 @@ int exec_process(struct container *c, const struct oci_config *cfg, const struct
 	struct exec_ctx x = {.o = o, .cfg = cfg, .p = p, .sync_fd = -1, .console_fd = -1};
 	const char *st = lifecycle_status(c);
 	_cleanup_close_ int relay_fd = -1;
+	struct seccomp_prog sprog = {0};
 	int r;
 
 	if (!strcmp(st, "stopped"))
@@ -315,6 +320,15 @@ int exec_process(struct container *c, const struct oci_config *cfg, const struct
 	x.state = c->state;
 	x.ns_flags = ns_flags_of(cfg);
 	x.listen_fds = process_listen_fds();
+	if (cfg->linux_.seccomp) {
+		/* Compiled before the fork, as for the init: the child inherits it. */
+		r = seccomp_cache_prepare(c->rootfd, cfg->linux_.seccomp, &sprog, e);
+		if (r < 0) {
+			close(x.init_pidfd);
+			return r;
+		}
+		x.seccomp = &sprog;
+	}
 	r = open_console(&x, &relay_fd, e);
 	if (r == 0) {
 		/* Others (delete, kill) may act on the container while we wait. */
@@ -324,6 +338,7 @@ int exec_process(struct container *c, const struct oci_config *cfg, const struct
 	if (x.console_fd >= 0)
 		close(x.console_fd);
 	close(x.init_pidfd);
+	seccomp_prog_release(&sprog);
 	return r;
 }
 

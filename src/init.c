@@ -330,12 +330,13 @@ void init_main(struct init_args *a)
 	STEP("sysctl", process_attrs_apply_sysctl(a->cfg, &e));
 	STEP("filesystem", mounts_finalize(a->cfg, &e));
 	STEP("rlimits", security_apply_rlimits(a->cfg->process, &e));
-	STEP("process attributes", process_attrs_apply(a->cfg->process, a->cfg->linux_.personality, &e));
-	STEP("seccomp and landlock", security_prepare(a->cfg->process, a->cfg->linux_.seccomp, a->fifo_fd, &plan, &e));
+	STEP("process attributes",
+	     process_attrs_apply(a->cfg->process, a->cfg->linux_.personality, &e));
+	STEP("landlock", security_prepare(a->cfg->process, a->seccomp, a->fifo_fd, &plan, &e));
 	STEP("environment", exec_vectors(a, &e));
 	STEP("file descriptors", close_extra_fds(a, &plan, &e));
 	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, true, &e));
-	STEP("user and capabilities", confine(a, &plan, &e));
+	STEP("user, capabilities, seccomp", confine(a, &plan, &e));
 	STEP("executable", init_find_executable(a->cfg->process, exe, sizeof exe, &e));
 	STEP("ready", report_ready(a, &e));
 	wait_start_and_exec(a, exe);

@@ -9,6 +9,7 @@
 #include "error.h"
 
 #include "oci_spec.h"
+#include "seccomp_filter.h"
 
 struct init_args {
 	const struct oci_config *cfg;
@@ -22,6 +23,7 @@ struct init_args {
 	int preserve_fds;
 	int *prepared_mounts; /* detached mounts made by the parent, one per mount or NULL */
 	int listen_fds;	  /* socket activation: fds 3.. passed first (LISTEN_FDS) */
+	const struct seccomp_prog *seccomp; /* compiled by the parent; NULL: none */
 	char **exec_argv; /* built by the init before seccomp */
 	char **exec_env;  /* process env, with LISTEN_FDS/LISTEN_PID when activated */
 	int console_fd;	  /* console socket to send the pty master on; -1 for none */

@@ -14,6 +14,7 @@
 #include "landlock.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -134,6 +135,20 @@ static int handled_rights(const struct oci_landlock *ll, int abi, struct ll_rule
 	return 0;
 }
 
+/* After pivot_root "/" is the container's root; resolve from it so that
+ * neither ".." nor a symlink nor a /proc magic link leads elsewhere. */
+static int open_in_root(const char *path)
+{
+	struct open_how how = {
+	    .flags = O_PATH | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -1;
+	return (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+}
+
 static int add_path_rule(int rfd, const struct oci_landlock *ll, const struct ll_ruleset_attr *h,
                          size_t i, size_t j, struct nerr *e)
 {
@@ -148,8 +163,7 @@ static int add_path_rule(int rfd, const struct oci_landlock *ll, const struct ll
 	if (ll->disable_best_effort && (pb.allowed_access & ~h->handled_access_fs))
 		return unsupported(pb.allowed_access, h->handled_access_fs, false, where,
 		                   landlock_abi_version(), e);
-	/* Inside the container: "/" is its root now. */
-	fd = open(path, O_PATH | O_CLOEXEC);
+	fd = open_in_root(path);
 	if (fd < 0 || fstat(fd, &sb) < 0)
 		return nerr_sys(e, errno, "landlock: rules.pathBeneath[%zu]: path \"%s\"", i, path);
 	pb.allowed_access &= h->handled_access_fs;

@@ -9,6 +9,7 @@
  */
 #include "process_attrs.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,12 +34,11 @@ static bool lsm_enabled(const char *name)
 	struct nerr ignored;
 	char *tok, *save;
 
-	if (read_file_at(-100 /* AT_FDCWD */, "/sys/kernel/security/lsm", &lsms, &len, &ignored) <
-	    0) {
+	if (read_file_at(AT_FDCWD, "/sys/kernel/security/lsm", &lsms, &len, &ignored) < 0) {
 		/* securityfs not mounted: ask the LSMs themselves. */
 		if (!strcmp(name, "selinux"))
 			return access("/sys/fs/selinux/enforce", F_OK) == 0;
-		if (read_file_at(-100, "/sys/module/apparmor/parameters/enabled", &lsms, &len,
+		if (read_file_at(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", &lsms, &len,
 		                 &ignored) < 0)
 			return false;
 		return lsms[0] == 'Y';
@@ -140,8 +140,7 @@ int process_attrs_apply_sysctl(const struct oci_config *cfg, struct nerr *e)
 			if (*p == '.')
 				*p = '/';
 		snprintf(path, sizeof path, "/proc/sys/%s", key);
-		r = write_file_at(-100 /* AT_FDCWD */, path, s->items[i].value,
-		                  strlen(s->items[i].value));
+		r = write_file_at(AT_FDCWD, path, s->items[i].value, strlen(s->items[i].value));
 		if (r < 0)
 			return nerr_sys(e, -r, "linux.sysctl: write %s=%s", s->items[i].key,
 			                s->items[i].value);

@@ -124,7 +124,7 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct oci_
 }
 
 static int add_syscalls(scmp_filter_ctx ctx, const struct oci_seccomp *sc, uint32_t def,
-                        bool *notify, struct nerr *e)
+                        struct nerr *e)
 {
 	for (size_t i = 0; i < sc->n_syscalls; i++) {
 		const struct oci_seccomp_syscall *s = &sc->syscalls[i];
@@ -132,8 +132,6 @@ static int add_syscalls(scmp_filter_ctx ctx, const struct oci_seccomp *sc, uint3
 		/* libseccomp refuses a rule that repeats the default; it changes nothing. */
 		if (act == def)
 			continue;
-		if (s->action == OCI_SCMP_ACT_NOTIFY)
-			*notify = true;
 		for (size_t j = 0; j < s->names.len; j++) {
 			int nr = seccomp_syscall_resolve_name(s->names.items[j]);
 			if (nr == __NR_SCMP_ERROR) {
@@ -182,9 +180,34 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_prog *out, struct nerr
 	if (fstat(fd, &sb) < 0)
 		return nerr_sys(e, errno, "seccomp: fstat");
 	out->len = (size_t)sb.st_size / sizeof(struct sock_filter);
+	log_debug("seccomp: filter of %zu BPF instructions", out->len);
+	if (out->len > BPF_MAXINSNS)
+		return nerr_set(e, E2BIG,
+		                "seccomp: the filter has %zu BPF instructions, more than the "
+		                "kernel's %d",
+		                out->len, BPF_MAXINSNS);
 	out->insns = xmalloc((size_t)sb.st_size);
 	if (pread(fd, out->insns, (size_t)sb.st_size, 0) != sb.st_size)
 		return nerr_sys(e, errno ? errno : EIO, "seccomp: read the filter back");
+	return 0;
+}
+
+int seccomp_prepare_flags(const struct oci_seccomp *sc, struct seccomp_prog *out, struct nerr *e)
+{
+	out->flags = sc->flags_value;
+	out->notify = sc->default_action == OCI_SCMP_ACT_NOTIFY;
+	for (size_t i = 0; i < sc->n_syscalls; i++)
+		if (sc->syscalls[i].action == OCI_SCMP_ACT_NOTIFY)
+			out->notify = true;
+	if (!out->notify)
+		return 0;
+	if (!sc->listener_path)
+		return nerr_set(e, EINVAL,
+		                "seccomp: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
+	out->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	/* TSYNC and a listener only go together with TSYNC_ESRCH. */
+	if (out->flags & SECCOMP_FILTER_FLAG_TSYNC)
+		out->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
 	return 0;
 }
 
@@ -196,32 +219,21 @@ int seccomp_prepare(const struct oci_seccomp *sc, struct seccomp_prog *out, stru
 	int r;
 
 	memset(out, 0, sizeof *out);
+	r = seccomp_prepare_flags(sc, out, e);
+	if (r < 0)
+		return r;
 	ctx = seccomp_init(def);
 	if (!ctx)
 		return nerr_set(e, EINVAL, "seccomp: defaultAction not supported by libseccomp");
 	r = add_archs(ctx, sc, e);
 	if (r == 0)
-		r = add_syscalls(ctx, sc, def, &out->notify, e);
+		r = add_syscalls(ctx, sc, def, e);
 	if (r == 0)
 		r = export_bpf(ctx, out, e);
 	seccomp_release(ctx);
-	if (r < 0) {
+	if (r < 0)
 		seccomp_prog_release(out);
-		return r;
-	}
-	out->flags = sc->flags_value;
-	if (sc->default_action == OCI_SCMP_ACT_NOTIFY)
-		out->notify = true;
-	if (out->notify) {
-		out->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-		/* TSYNC and a listener only go together with TSYNC_ESRCH. */
-		if (out->flags & SECCOMP_FILTER_FLAG_TSYNC)
-			out->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
-		if (!sc->listener_path)
-			return nerr_set(
-			    e, EINVAL, "seccomp: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
-	}
-	return 0;
+	return r;
 }
 
 int seccomp_install(const struct seccomp_prog *p, int *notify_fd, struct nerr *e)

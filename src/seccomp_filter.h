@@ -21,6 +21,8 @@ struct seccomp_prog {
 
 /* Compile the config's filter (before the user switch: it allocates). */
 int seccomp_prepare(const struct oci_seccomp *sc, struct seccomp_prog *out, struct nerr *e);
+/* Only the load flags and the listener (and its check), for a cached BPF. */
+int seccomp_prepare_flags(const struct oci_seccomp *sc, struct seccomp_prog *out, struct nerr *e);
 /* Load it into this process; *notify_fd gets the listener fd or -1.  Needs
  * no_new_privs or CAP_SYS_ADMIN.  Makes no allocation. */
 int seccomp_install(const struct seccomp_prog *p, int *notify_fd, struct nerr *e);

@@ -3,8 +3,9 @@
  * The confinement sequence of the container process.  The order is what
  * makes it work and what makes it safe:
  *   1. rlimits while still root (raising a hard limit needs privilege);
- *   2. seccomp compiled and the Landlock ruleset built as root inside the
- *      container (they allocate and open paths);
+ *   2. the Landlock ruleset built as root inside the container (it opens
+ *      paths); the seccomp filter was compiled by the parent before the init
+ *      existed (seccomp_cache.c);
  *   3. every fd the runtime did not mean to pass closed, then the cwd entered
  *      from inside the container root (CVE-2024-21626);
  *   4. the bounding set dropped while CAP_SETPCAP is still held, the user
@@ -44,19 +45,13 @@ int security_apply_rlimits(const struct oci_process *p, struct nerr *e)
 	return 0;
 }
 
-int security_prepare(const struct oci_process *p, const struct oci_seccomp *sc, int fifo_fd,
+int security_prepare(const struct oci_process *p, const struct seccomp_prog *seccomp, int fifo_fd,
                      struct security_plan *plan, struct nerr *e)
 {
-	int r;
-
 	plan->landlock_fd = -1;
-	plan->has_seccomp = false;
-	if (sc) {
-		r = seccomp_prepare(sc, &plan->seccomp, e);
-		if (r < 0)
-			return r;
-		plan->has_seccomp = true;
-	}
+	plan->has_seccomp = seccomp != NULL;
+	if (seccomp)
+		plan->seccomp = *seccomp;
 	return landlock_prepare(&p->landlock, fifo_fd, &plan->landlock_fd, e);
 }
 

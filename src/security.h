@@ -20,10 +20,10 @@ struct security_plan {
 };
 
 int security_apply_rlimits(const struct oci_process *p, struct nerr *e);
-/* Compile seccomp (sc may be NULL), build the Landlock ruleset of p (after
- * pivot_root, as root); fifo_fd is exec.fifo, which the init must still open
- * for writing (-1 for none, e.g. for `exec`). */
-int security_prepare(const struct oci_process *p, const struct oci_seccomp *sc, int fifo_fd,
+/* Build the Landlock ruleset of p (after pivot_root, as root) and take the
+ * compiled seccomp filter (NULL: none) for security_confine().  fifo_fd is
+ * exec.fifo, which the init must still open for writing (-1 for none). */
+int security_prepare(const struct oci_process *p, const struct seccomp_prog *seccomp, int fifo_fd,
                      struct security_plan *plan, struct nerr *e);
 /* Close every fd from `from` up except the `keep` ones: nothing the runtime
  * was started with leaks toward the process (CVE-2024-21626). */

@@ -155,3 +155,12 @@ fs_policy() {
 	[[ "$output" == *"No space left on device"* ]]
 	[[ "$output" == *"denied"* ]]
 }
+
+@test "landlock: a rule path through a /proc magic link is refused" {
+	update_config '.process.landlock = {"ruleset": {"handledAccessFS": ["read_file"]},
+		"rules": {"pathBeneath": [{"allowedAccess": ["read_file"], "paths": ["/proc/self/root/etc"]}]}}'
+	run_sh 'true'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'landlock: rules.pathBeneath[0]: path "/proc/self/root/etc": Too many levels of symbolic links'* ]]
+	[ ! -e "$ROOT/ll-$BATS_TEST_NUMBER" ]
+}

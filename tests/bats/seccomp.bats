@@ -284,3 +284,37 @@ start_agent() {
 	[[ "$output" == *"seccomp: architecture SCMP_ARCH_SHEB: not supported by libseccomp"* ]]
 	[ ! -e "$ROOT/sc-$BATS_TEST_NUMBER" ]
 }
+
+@test "seccomp cache: a compiled profile is kept under --root and reused" {
+	seccomp_rule '["mkdir", "mkdirat"]' SCMP_ACT_ERRNO '"errnoRet": 28'
+	run_sh 'mkdir /tmp/d'
+	[[ "$output" == *"No space left on device"* ]]
+	[ "$(ls "$ROOT/.seccomp-cache" | wc -l)" -eq 1 ]
+	entry=$(ls "$ROOT/.seccomp-cache")
+	[ "$(stat -c %a "$ROOT/.seccomp-cache")" = "700" ]
+	run_sh 'mkdir /tmp/d'
+	[[ "$output" == *"No space left on device"* ]]
+	[ "$(ls "$ROOT/.seccomp-cache")" = "$entry" ]
+	# Not a container for list.
+	run noci list -q
+	[ -z "$output" ]
+}
+
+@test "seccomp cache: an entry for another profile under our name is not used" {
+	# Profile A denies only rmdir; its compiled entry (same size: the stored
+	# keys differ by one word) is put where profile B's goes.
+	seccomp_rule '["rmdir"]' SCMP_ACT_ERRNO '"errnoRet": 28'
+	run_sh 'true'
+	a=$(ls "$ROOT/.seccomp-cache")
+	seccomp_rule '["mkdir"]' SCMP_ACT_ERRNO '"errnoRet": 28'
+	run_sh 'true'
+	b=$(ls "$ROOT/.seccomp-cache" | grep -v "^$a\$")
+	cp "$ROOT/.seccomp-cache/$a" "$ROOT/.seccomp-cache/$b"
+	run_sh 'mkdir /tmp/d'
+	[[ "$output" == *"No space left on device"* ]]
+	[ ! -d rootfs/tmp/d ]
+	# A truncated entry is a miss too.
+	head -c 20 "$ROOT/.seccomp-cache/$a" >"$ROOT/.seccomp-cache/$b"
+	run_sh 'mkdir /tmp/d'
+	[[ "$output" == *"No space left on device"* ]]
+}
