@@ -217,6 +217,10 @@ status_field() {
 	run_sh 'uname -m'
 	[ "$status" -eq 0 ]
 	[ "$output" = "i686" ]
+	update_config '.linux.personality.flags = ["ADDR_NO_RANDOMIZE"]'
+	run_sh 'true'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.personality.flags "ADDR_NO_RANDOMIZE": no flags are supported'* ]]
 }
 
 @test "sysctl: namespaced keys are written, in the container only" {
