@@ -127,6 +127,25 @@ static int create_runtime_hooks(struct init_args *a, struct nerr *e)
 	return sync_expect(a->sync_fd, SYNC_CONTINUE, e);
 }
 
+/* A process.cwd missing from the image is made (as runc does), inside the
+ * root and before readonly remounts; it is entered later, as the user. */
+static int make_cwd(struct init_args *a, struct nerr *e)
+{
+	const char *cwd = a->cfg->process->cwd;
+	_cleanup_close_ int root = -1, fd = -1;
+
+	if (!cwd)
+		return 0;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return nerr_sys(e, errno, "open the container root");
+	fd = mounts_open_in_root(root, cwd, O_PATH, false, e);
+	/* Found, or not makeable: the cwd step reports why it cannot enter it. */
+	if (fd == -ENOENT)
+		mounts_mkpath_in_root(root, cwd, false, e);
+	return 0;
+}
+
 /* Nothing of the host reaches the process: close what we were started with
  * (besides stdio, the preserved and socket-activation fds and our own
  * channels) before the cwd is entered. */
@@ -304,6 +323,7 @@ void init_main(struct init_args *a)
 	STEP("pivot_root", mounts_enter_root(a->cfg, rootfd, a->rootfs, a->no_pivot, &e));
 	close(rootfd);
 	STEP("sysctl", process_attrs_apply_sysctl(a->cfg, &e));
+	STEP("cwd", make_cwd(a, &e));
 	STEP("filesystem", mounts_finalize(a->cfg, &e));
 	STEP("rlimits", security_apply_rlimits(a->cfg->process, &e));
 	STEP("process attributes",

@@ -295,6 +295,17 @@ status_field() {
 	[ "$(echo $output)" = "0 1 2 3" ] # 3 is ls's own directory fd
 }
 
+@test "a missing cwd is made inside the container, even with a read-only root" {
+	ln -s /../../.. rootfs/up
+	d=sec-cwd-$$-$RANDOM
+	update_config ".root.readonly = true | .process.cwd = \"/up/$d/dir\" | .process.args = [\"pwd\"]"
+	run noci run "sec-$BATS_TEST_NUMBER"
+	[ "$status" -eq 0 ]
+	[ "$output" = "/$d/dir" ]
+	[ -d "rootfs/$d/dir" ]
+	[ ! -e "/$d" ]
+}
+
 @test "a cwd that escapes with .. or symlinks stays inside the container" {
 	ln -s /../../../../../ rootfs/up
 	update_config '.process.cwd = "/up/../.." | .process.args = ["pwd"]'
