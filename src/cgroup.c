@@ -381,6 +381,19 @@ static int create_devices(const struct cg_layout *l, const char *path,
 	return apply_devices(l, path, rules, n, false, e);
 }
 
+static int procs_dir(const struct cg_layout *l, const char *path, char *dir, size_t size);
+
+/* Two containers must never share a cgroup: deleting one would kill the other. */
+static int check_unused(const struct cg_layout *l, const char *path, struct nerr *e)
+{
+	char dir[PATH_MAX], buf[64];
+
+	procs_dir(l, path, dir, sizeof dir);
+	if (cg_read(dir, "cgroup.procs", buf, sizeof buf) > 0)
+		return nerr_set(e, EEXIST, "cgroup %s is in use: it already has processes", dir);
+	return 0;
+}
+
 int cgroup_create(const char *path, const struct oci_resources *res,
                   const struct oci_device *devices, size_t n_devices, int *clone_fd, struct nerr *e)
 {
@@ -389,6 +402,8 @@ int cgroup_create(const char *path, const struct oci_resources *res,
 
 	*clone_fd = -1;
 	if (r < 0)
+		return r;
+	if ((r = check_unused(&l, path, e)) < 0)
 		return r;
 	for (int i = 0; i < l.n; i++) {
 		r = make_cgroup_dir(&l.h[i], path, e);

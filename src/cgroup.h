@@ -36,7 +36,8 @@ const char *cgroup_mode_name(enum cgroup_mode m); /* "v1", "v2", "hybrid" */
 int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct nerr *e);
 
 /* Create the cgroup in every hierarchy and apply resources (and the rules
- * for devices the container is given).  *clone_fd is a directory fd of the
+ * for devices the container is given).  -EEXIST, touching nothing, when the
+ * cgroup already holds processes.  *clone_fd is a directory fd of the
  * cgroup2 cgroup for clone3(CLONE_INTO_CGROUP), or -1. */
 int cgroup_create(const char *path, const struct oci_resources *res,
                   const struct oci_device *devices, size_t n_devices, int *clone_fd,

@@ -451,6 +451,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	x.cgroup_made = true;
 	r = cgroup_create(x.cgroup_path, &x.cfg->linux_.resources, x.cfg->linux_.devices,
 			  x.cfg->linux_.n_devices, &x.cgroup_fd, e);
+	if (r == -EEXIST)
+		x.cgroup_made = false; /* another container's: not ours to remove */
 	if (r < 0)
 		goto fail;
 	{

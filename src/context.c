@@ -118,11 +118,31 @@ static int copy_bytes(int in, int out, off_t size)
 	return 0;
 }
 
+/* In a user namespace a source owner that is not mapped reads as the overflow
+ * id (nobody); giving the copy to nobody would lock the container out of it, so
+ * such a copy stays the container root's. */
+static bool unmapped_id(unsigned id)
+{
+	static int in_userns = -1;
+	if (in_userns < 0) {
+		char buf[64] = "";
+		FILE *f = fopen("/proc/self/uid_map", "re");
+		if (f) {
+			if (!fgets(buf, sizeof buf, f))
+				buf[0] = '\0';
+			fclose(f);
+		}
+		in_userns = strspn(buf, " 0") < 2 || !strstr(buf, "4294967295");
+	}
+	return in_userns && id == 65534;
+}
+
 static void keep_owner_and_times(int fd, const struct stat *st)
 {
 	struct timespec ts[2] = {st->st_atim, st->st_mtim};
-	/* In a user namespace the owner may not be mapped: the copy is then ours. */
-	if (fchown(fd, st->st_uid, st->st_gid) < 0)
+	uid_t uid = unmapped_id(st->st_uid) ? (uid_t)-1 : st->st_uid;
+	gid_t gid = unmapped_id(st->st_gid) ? (gid_t)-1 : st->st_gid;
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(fd, uid, gid) < 0)
 		log_debug("context: keep owner of a copied file: %s", strerror(errno));
 	fchmod(fd, st->st_mode & 07777);
 	futimens(fd, ts);
@@ -201,7 +221,8 @@ static int copy_symlink(struct walk *w, int srcdir, int dstdir, const char *name
 	if (symlinkat(target, dstdir, name) < 0)
 		return nerr_sys(e, errno, "context %s: create symbolic link \"%s\"", w->o->label,
 		                w->rel);
-	fchownat(dstdir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+	fchownat(dstdir, name, unmapped_id(st->st_uid) ? (uid_t)-1 : st->st_uid,
+	         unmapped_id(st->st_gid) ? (gid_t)-1 : st->st_gid, AT_SYMLINK_NOFOLLOW);
 	utimensat(dstdir, name, ts, AT_SYMLINK_NOFOLLOW);
 	return 0;
 }

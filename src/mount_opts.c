@@ -91,6 +91,8 @@ static const char *const extension_opts[] = {
     "rbind",
     "idmap",
     "ridmap",
+    "idmap=",
+    "ridmap=",
     "tmpcopyup",
     "copy-symlink",
     "context=bind",
@@ -255,6 +257,12 @@ static bool plan_extension(const char *o, struct mount_plan *pl)
 	};
 	if (!strcmp(o, "rbind")) {
 		pl->bind = pl->rbind = true;
+		return true;
+	}
+	/* idmap=uids=0-1000-10#...;gids=... carries the mapping (Podman's form). */
+	if (!strncmp(o, "idmap=", 6) || !strncmp(o, "ridmap=", 7)) {
+		*(o[0] == 'r' ? &pl->ridmap : &pl->idmap) = true;
+		pl->idmap_spec = strchr(o, '=') + 1;
 		return true;
 	}
 	for (size_t j = 0; j < ARRAY_SIZE(bools); j++) {

@@ -19,6 +19,7 @@ struct mount_plan {
 	uint64_t rec_set, rec_clr; /* MOUNT_ATTR_* applied with AT_RECURSIVE */
 	bool bind, rbind;
 	bool idmap, ridmap;
+	const char *idmap_spec; /* "uids=0-1000-10#...;gids=..." from idmap=, or NULL */
 	bool tmpcopyup, copy_symlink;
 	enum mount_context_mode context;
 	bool context_secrets;            /* context-secrets=include */

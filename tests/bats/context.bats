@@ -253,3 +253,20 @@ assert_nothing_left() {
 	[[ "$output" == *"mount /workspace: context=copy needs a bind mount"* ]]
 	assert_nothing_left
 }
+
+@test "context=copy in a user namespace: unmapped owners become the container's root" {
+	chmod -R o+rX "$WS"
+	chmod o+x "$BATS_TEST_TMPDIR"
+	update_config '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | del(.linux.resources)'
+	mkdir -p "$BUNDLE/rootfs/workspace"
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	chown 100007:100007 "$WS/src/main.py"
+	d=$BUNDLE; while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+	ctx_mount '"rbind", "context=copy"'
+	in_container 'stat -c "%u:%g" /workspace/data.txt /workspace/src/main.py; echo more >> /workspace/data.txt && echo appended'
+	[ "$status" -eq 0 ]
+	# host root's file (unmapped) is root's in the copy; a mapped owner is kept
+	[ "${lines[0]}" = "0:0" ]
+	[ "${lines[1]}" = "7:7" ]
+	[ "${lines[2]}" = appended ]
+}

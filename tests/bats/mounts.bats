@@ -371,6 +371,19 @@ assert_nothing_left() {
 	[ "$(stat -c %u:%g "$SRC/file")" = "1000:1000" ]
 }
 
+@test "idmap=uids=...;gids=... (Podman's form) carries the mapping in the option" {
+	chown 3:4 "$SRC/file"
+	add_mount '{"destination": "/m/id", "type": "bind", "source": "'"$SRC"'", "options": ["idmap=uids=0-1000-10#100-5000-1;gids=0-2000-10", "rw", "rprivate", "rbind"]}'
+	mountinfo_of 'stat -c "%u:%g" /m/id/file'
+	has_opt "$(mopts /m/id)" idmapped
+	[ "$AFTER" = "1003:2004" ]
+	update_config '.mounts[-1].options = ["rbind", "idmap=uids=0-1000"]'
+	run noci run mnt-idspec
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mount /m/id: idmap=uids=0-1000: expected uids=FROM-TO-LEN"* ]]
+	assert_nothing_left
+}
+
 @test "ridmap maps submounts too; idmap does not" {
 	mkdir -p "$SRC/dir/sub"
 	mount -t tmpfs -o size=1m tmpfs "$SRC/dir/sub"

@@ -13,3 +13,9 @@ TESTS += tests/unit/test-security
 tests_unit_test_security_SOURCES = tests/unit/test_security.c src/landlock.c \
 	src/seccomp_filter.c src/log.c src/util.c src/error.c
 tests_unit_test_security_LDADD = libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS)
+
+# Unit tests for the mount option table and the context secret filter.
+check_PROGRAMS += tests/unit/test-mount-opts
+TESTS += tests/unit/test-mount-opts
+tests_unit_test_mount_opts_SOURCES = tests/unit/test_mount_opts.c \
+	src/mount_opts.c src/context.c src/log.c src/error.c src/util.c

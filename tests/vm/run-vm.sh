@@ -61,11 +61,19 @@ if [ ! -e "$KDIR/.done" ]; then
 	if [ -n "${NUCLEUS_VM_KERNEL_DEB:-}" ]; then
 		cp "$NUCLEUS_VM_KERNEL_DEB" "$KDIR.tmp/deb/"
 	else
-		pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-			awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-		[ -n "$pkg" ] || lack "cannot resolve linux-image-cloud-amd64 (apt-get update?)"
-		(cd "$KDIR.tmp/deb" && apt-get download "$pkg" >/dev/null 2>&1) ||
-			lack "apt-get download $pkg failed"
+		resolve() {
+			apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+				awk '/Depends: linux-image-[0-9]/ {print $2; exit}'
+		}
+		fetch() { (cd "$KDIR.tmp/deb" && apt-get download "$1" >/dev/null 2>&1); }
+		pkg=$(resolve)
+		if [ -z "$pkg" ] || ! fetch "$pkg"; then
+			# stale or missing package lists: refresh once
+			apt-get update -qq >/dev/null 2>&1 || true
+			pkg=$(resolve)
+			[ -n "$pkg" ] || lack "cannot resolve linux-image-cloud-amd64 with apt"
+			fetch "$pkg" || lack "apt-get download $pkg failed"
+		fi
 	fi
 	dpkg-deb -x "$KDIR.tmp/deb/"*.deb "$KDIR.tmp/root"
 	kver=$(ls "$KDIR.tmp/root/lib/modules" | head -n1)
