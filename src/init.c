@@ -156,6 +156,25 @@ static int setup_console(struct init_args *a, struct nerr *e)
 	return r;
 }
 
+/* A process.cwd missing from the image is made (as runc does), inside the
+ * root and before readonly remounts; it is entered later, as the user. */
+static int make_cwd(struct init_args *a, struct nerr *e)
+{
+	const char *cwd = a->cfg->process->cwd;
+	_cleanup_close_ int root = -1, fd = -1;
+
+	if (!cwd)
+		return 0;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return nerr_sys(e, errno, "open the container root");
+	fd = mounts_open_in_root(root, cwd, O_PATH, false, e);
+	/* Found, or not makeable: the cwd step reports why it cannot enter it. */
+	if (fd == -ENOENT)
+		mounts_mkpath_in_root(root, cwd, false, e);
+	return 0;
+}
+
 /* Nothing of the host reaches the process: close what we were started with
  * (besides stdio, the preserved and socket-activation fds and our own
  * channels) before the cwd is entered. */
@@ -328,6 +347,7 @@ void init_main(struct init_args *a)
 	close(rootfd);
 	STEP("console", setup_console(a, &e));
 	STEP("sysctl", process_attrs_apply_sysctl(a->cfg, &e));
+	STEP("cwd", make_cwd(a, &e));
 	STEP("filesystem", mounts_finalize(a->cfg, &e));
 	STEP("rlimits", security_apply_rlimits(a->cfg->process, &e));
 	STEP("process attributes",
