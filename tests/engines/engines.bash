@@ -8,6 +8,11 @@
 
 ENGINES_BUSYBOX=${BUSYBOX:-/bin/busybox}
 ENGINES_IMAGE=localhost/nucleus-test/busybox:latest
+# No engine command may hang a test run: each is killed after this many seconds.
+ENGINES_TIMEOUT=${ENGINES_TIMEOUT:-120}
+# Engines start long-lived processes (conmon, shims) that would keep the test harness's
+# own pipes open: they get stdio only.
+ENGINES_CLOSE_FDS='for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done'
 
 # The hard limits podman would otherwise ask for (1048576 open files) are above what this
 # host allows without CAP_SYS_RESOURCE: ask for what the host can give.
@@ -75,6 +80,17 @@ engines_podman_setup() {
 	graphroot = "$dir/root"
 	runroot = "$dir/rr"
 	CONF
+	: >"$dir/registries.conf"
+	cat >"$dir/podman" <<-SH
+	#!/bin/bash
+	$ENGINES_CLOSE_FDS
+	export CONTAINERS_CONF="$dir/containers.conf"
+	export CONTAINERS_STORAGE_CONF="$dir/storage.conf"
+	export CONTAINERS_REGISTRIES_CONF="$dir/registries.conf"
+	exec podman --root "$dir/root" --runroot "$dir/rr" --tmpdir "$dir/tmp" \\
+		--storage-driver overlay --cgroup-manager cgroupfs --events-backend file "\$@"
+	SH
+	chmod +x "$dir/podman"
 	engines_podman_env "$dir"
 	engines_make_rootfs_tar "$dir/rootfs.tar"
 	engines_podman import --quiet "$dir/rootfs.tar" "$ENGINES_IMAGE" >/dev/null
@@ -86,14 +102,12 @@ engines_podman_env() {
 	export CONTAINERS_CONF="$1/containers.conf"
 	export CONTAINERS_STORAGE_CONF="$1/storage.conf"
 	export CONTAINERS_REGISTRIES_CONF="$1/registries.conf"
-	[ -e "$CONTAINERS_REGISTRIES_CONF" ] || : >"$CONTAINERS_REGISTRIES_CONF"
 }
 
-# podman with every path private; the runtime is chosen with --runtime NAME.
+# podman with every path private; the runtime is chosen with --runtime NAME.  A script,
+# so that it also runs under `script -c` and from a person's shell.
 engines_podman() {
-	local d=$ENGINES_PODMAN_DIR
-	podman --root "$d/root" --runroot "$d/rr" --tmpdir "$d/tmp" --storage-driver overlay \
-		--cgroup-manager cgroupfs --events-backend file "$@"
+	timeout -k 10 "$ENGINES_TIMEOUT" "$ENGINES_PODMAN_DIR/podman" "$@"
 }
 
 # Remove every container, then the storage (unmounting overlay layers first).
@@ -103,8 +117,10 @@ engines_podman_teardown() {
 	engines_podman_env "$d"
 	engines_podman rm --all --force --time 0 >/dev/null 2>&1 || true
 	engines_podman system reset --force >/dev/null 2>&1 || true
+	engines_kill_leftovers "$d" libpod_parent
 	grep -o " $d[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
 	rm -rf "$d"
+	engines_cgroup_remove libpod_parent
 }
 
 # ---- containerd --------------------------------------------------------------------------
@@ -135,7 +151,17 @@ engines_containerd_start() {
 	[metrics]
 	  address = ""
 	CONF
-	TMPDIR="$dir/tmp" containerd --config "$dir/config.toml" >"$dir/containerd.log" 2>&1 &
+	cat >"$dir/ctr" <<-SH
+	#!/bin/bash
+	$ENGINES_CLOSE_FDS
+	exec ctr --address "$dir/c.sock" --namespace nucleus-test "\$@"
+	SH
+	chmod +x "$dir/ctr"
+	(
+		eval "$ENGINES_CLOSE_FDS"
+		TMPDIR="$dir/tmp" exec containerd --config "$dir/config.toml" </dev/null \
+			>"$dir/containerd.log" 2>&1
+	) &
 	echo $! >"$dir/containerd.pid"
 	ENGINES_CONTAINERD_DIR=$dir
 	for i in $(seq 100); do
@@ -149,7 +175,7 @@ engines_containerd_start() {
 }
 
 engines_ctr() {
-	ctr --address "$ENGINES_CONTAINERD_DIR/c.sock" --namespace nucleus-test "$@"
+	timeout -k 10 "$ENGINES_TIMEOUT" "$ENGINES_CONTAINERD_DIR/ctr" "$@"
 }
 
 # Import the busybox image from a docker-archive made by podman in PODMAN_DIR.
@@ -179,6 +205,88 @@ engines_containerd_stop() {
 		done
 		kill -9 "$pid" 2>/dev/null || true
 	fi
+	# A shim whose task never got going outlives containerd: end it and its container.
+	engines_kill_leftovers "$dir" nucleus-test
 	grep -o " $dir[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
 	rm -rf "$dir"
+	engines_cgroup_remove nucleus-test
+}
+
+# ---- what a test reads back from the host ------------------------------------------------
+
+# engines_cgroup_dir PID CONTROLLER: the host directory of PID's cgroup that holds
+# CONTROLLER's files: the v1 hierarchy mounting it, or else the cgroup2 mount.
+engines_cgroup_dir() {
+	local pid=$1 ctrl=$2 line path mnt
+	line=$(grep -E "^[0-9]+:([^:]*,)?$ctrl(,[^:]*)?:" "/proc/$pid/cgroup" | head -1)
+	if [ -n "$line" ]; then
+		path=${line#*:*:}
+		mnt=$(awk -v c="$ctrl" '{ split($0, p, " - "); split(p[2], f, " ");
+			if (f[1] == "cgroup" && ("," f[3] ",") ~ ("," c ",")) { split(p[1], g, " "); print g[5]; exit } }' \
+			/proc/self/mountinfo)
+	else
+		path=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+		mnt=$(awk '{ split($0, p, " - "); split(p[2], f, " ");
+			if (f[1] == "cgroup2") { split(p[1], g, " "); print g[5]; exit } }' /proc/self/mountinfo)
+	fi
+	[ -n "$mnt" ] && [ -n "$path" ] || return 1
+	echo "$mnt${path%/}"
+}
+
+# The memory limit in bytes of PID's cgroup, as the kernel holds it.
+engines_cgroup_memory_limit() {
+	local dir
+	dir=$(engines_cgroup_dir "$1" memory) || return 1
+	if [ -f "$dir/memory.limit_in_bytes" ]; then
+		cat "$dir/memory.limit_in_bytes"
+	else
+		cat "$dir/memory.max"
+	fi
+}
+
+# "frozen" or "thawed": the freezer state of PID's cgroup.
+engines_cgroup_freezer() {
+	local dir
+	dir=$(engines_cgroup_dir "$1" freezer) || return 1
+	if [ -f "$dir/freezer.state" ]; then
+		case $(cat "$dir/freezer.state") in
+		FROZEN) echo frozen ;;
+		*) echo thawed ;;
+		esac
+	else
+		[ "$(cat "$dir/cgroup.freeze")" = 1 ] && echo frozen || echo thawed
+	fi
+}
+
+# Remove what is left of a cgroup subtree the engines made (ctr puts containers under
+# /<namespace>/, Podman under /libpod_parent/), in every hierarchy; busy ones stay.
+engines_cgroup_remove() {
+	local m
+	for m in $(awk '{ split($0, p, " - "); split(p[2], f, " ");
+		if (f[1] == "cgroup" || f[1] == "cgroup2") { split(p[1], g, " "); print g[5] } }' \
+		/proc/self/mountinfo); do
+		[ -d "$m/$1" ] && find "$m/$1" -depth -type d -exec rmdir {} \; 2>/dev/null
+	done
+	return 0
+}
+
+# engines_kill_leftovers DIR CGROUP: SIGKILL, one pid at a time, every process whose command
+# line names DIR (conmon, shims of this set-up) and every process in the cgroup subtree
+# CGROUP, which only this set-up's containers use.
+engines_kill_leftovers() {
+	local dir=$1 sub=$2 p m cmd
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = "$$" ] || [ "${p#/proc/}" = "$BASHPID" ] && continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+		[[ $cmd == *"$dir"* ]] && kill -9 "${p#/proc/}" 2>/dev/null
+	done
+	for m in $(awk '{ split($0, p, " - "); split(p[2], f, " ");
+		if (f[1] == "cgroup" || f[1] == "cgroup2") { split(p[1], g, " "); print g[5] } }' \
+		/proc/self/mountinfo); do
+		[ -d "$m/$sub" ] || continue
+		for p in $(find "$m/$sub" -name cgroup.procs -exec cat {} +); do
+			kill -9 "$p" 2>/dev/null
+		done
+	done
+	return 0
 }
