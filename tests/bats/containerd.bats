@@ -160,14 +160,16 @@ kill_all() {
 
 ps_() {
 	local id=cd-ps-$RT pid
-	r crun_ -d "$ENGINES_IMAGE" "$id" sleep 1000
+	r crun_ -d "$ENGINES_IMAGE" "$id" sh -c 'sleep 1000 & exec sleep 1001'
 	[ "$status" -eq 0 ]
 	pid=$(task_field "$id" 2)
-	r engines_ctr tasks exec --detach --exec-id e1 "$id" sleep 999
-	[ "$status" -eq 0 ]
+	for i in $(seq 50); do
+		[ "$(engines_ctr tasks ps "$id" | wc -l)" -ge 3 ] && break
+		sleep 0.1
+	done
 	r engines_ctr tasks ps "$id"
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 3 ] # the header, the init, the exec'd sleep
+	[ "${#lines[@]}" -eq 3 ] # the header, the init, its child
 	[[ "$output" == *$'\n'"$pid "* ]]
 }
 
