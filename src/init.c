@@ -156,18 +156,10 @@ static int find_executable(const struct oci_process *p, char *out, size_t outsz,
 	struct stat sb;
 
 	if (strchr(name, '/')) {
-		if (stat(name, &sb) < 0) {
-			/* runc's wording, which engines match to exit with 127 */
-			if (errno == ENOENT)
-				return nerr_set(e, ENOENT, "exec: \"%s\": stat %s: no such file or directory",
-						name, name);
+		if (stat(name, &sb) < 0)
 			return nerr_sys(e, errno, "exec: \"%s\"", name);
-		}
 		if (S_ISDIR(sb.st_mode))
 			return nerr_set(e, EACCES, "exec: \"%s\": is a directory: permission denied", name);
-		/* Fail `create`, not the process, as runc does: engines map this to exit 126. */
-		if (!(sb.st_mode & 0111))
-			return nerr_set(e, EACCES, "exec: \"%s\": permission denied", name);
 		snprintf(out, outsz, "%s", name);
 		return 0;
 	}
