@@ -127,7 +127,8 @@ stop_sigterm() {
 # The pty podman asks for (--console-socket), with podman itself on a pty from script.
 run_tty() {
 	# A runtime that never passes the pty master would hang the engine: bound it.
-	r timeout -k 5 30 script -qec "$PM_DIR/podman --runtime $RT run -it --rm $ENGINES_IMAGE \
+	# No --rm: with it Podman 4.3 sometimes drops a fast process's output, with any runtime.
+	r timeout -k 5 30 script -qec "$PM_DIR/podman --runtime $RT run -it --name pm-tty-$RT $ENGINES_IMAGE \
 		sh -c 'tty; test -t 0 && echo stdin-is-a-tty; exit 4'" /dev/null </dev/null
 	[ "$status" -eq 4 ]
 	[[ "$output" == *"/dev/pts/0"* ]]
