@@ -106,11 +106,11 @@ task_exec() {
 	local id=cd-exec-$RT
 	r crun_ -d "$ENGINES_IMAGE" "$id" sleep 1000
 	[ "$status" -eq 0 ]
-	r engines_ctr tasks exec --exec-id e1 "$id" sh -c 'echo from-exec $$; exit 3'
+	r engines_ctr tasks exec --fifo-dir "$CD_DIR/fifo" --exec-id e1 "$id" sh -c 'echo from-exec $$; exit 3'
 	[ "$status" -eq 3 ]
 	[[ "$output" == "from-exec "* ]]
 	[ "$output" != "from-exec 1" ]
-	r engines_ctr tasks exec --exec-id e2 --user 65534 --cwd /tmp "$id" sh -c 'id -u; pwd'
+	r engines_ctr tasks exec --fifo-dir "$CD_DIR/fifo" --exec-id e2 --user 65534 --cwd /tmp "$id" sh -c 'id -u; pwd'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 65534 ]
 	[ "${lines[1]}" = /tmp ]
@@ -204,7 +204,7 @@ exec_tty() {
 	r crun_ -d "$ENGINES_IMAGE" "$id" sleep 1000
 	[ "$status" -eq 0 ]
 	# A runtime that never passes the pty master would hang the engine: bound it.
-	r timeout -k 5 30 script -qec "$CD_DIR/ctr tasks exec -t --exec-id e1 $id \
+	r timeout -k 5 30 script -qec "$CD_DIR/ctr tasks exec -t --fifo-dir $CD_DIR/fifo --exec-id e1 $id \
 		sh -c 'tty; test -t 0 && echo stdin-is-a-tty; exit 7'" /dev/null </dev/null
 	[ "$status" -eq 7 ]
 	[[ "$output" == *"/dev/pts/"* ]]
