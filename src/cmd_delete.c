@@ -35,7 +35,7 @@ int cmd_delete(struct globals *g, int argc, char **argv)
 		return command_fail(&e);
 	}
 	r = lifecycle_open(g->root, argv[first], true, &c, &e);
-	/* As runc: engines clean up with --force after a failed create and must not see an error. */
+	/* As runc: engines clean up with --force after a failed create; that is no error. */
 	if (r == -ENOENT && force)
 		return 0;
 	if (r < 0)
