@@ -5,13 +5,23 @@
 #
 #   tests/engines/bench.sh [N] [NUCLEUS_OCI]
 #
-# crun 1.8 refuses hybrid cgroup hosts while cgroup2 holds a controller (hugetlb here); it
-# is then reported as failed, not measured.
+# crun 1.8 refuses a hybrid cgroup host whose cgroup2 mount holds a controller (often
+# hugetlb).  Rather than move a controller for the whole machine, everything here (the
+# engines, their monitors and the three runtimes) runs in a private mount namespace where
+# that cgroup2 mount is gone: all of them see the same plain v1 layout.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/engines.bash"
 n=${1:-11}
 nucleus=${2:-$(cd "$here/../.." && pwd)/nucleus-oci}
+if [ -z "${ENGINES_BENCH_NS:-}" ]; then
+	exec env ENGINES_BENCH_NS=1 unshare -m --propagation private "$0" "$n" "$nucleus"
+fi
+if grep -qs ' - cgroup ' /proc/self/mountinfo; then
+	for m in $(awk '$0 ~ / - cgroup2 / { print $5 }' /proc/self/mountinfo); do
+		if grep -qs . "$m/cgroup.controllers"; then umount "$m"; fi
+	done
+fi
+source "$here/engines.bash"
 pm=$(mktemp -d /tmp/noci-bpm.XXXXXX)
 cd_dir=$(mktemp -d /tmp/noci-bcd.XXXXXX)
 trap 'engines_containerd_stop "$cd_dir"; engines_podman_teardown "$pm"' EXIT
