@@ -35,20 +35,46 @@ stats() {
 		printf "median %6.1f ms  (min %.1f, max %.1f, %d runs)\n", m, v[1], v[NR], NR }'
 }
 
-# time_runs LABEL CMD...: one warm-up run, then N timed runs; a failing command stops it.
-time_runs() {
-	local label=$1 i t0 t1 out
-	shift
-	if ! out=$("$@" 2>&1); then
-		printf '%-28s failed: %s\n' "$label" "$(echo "$out" | tail -1)"
-		return 0
-	fi
+# A runtime's command line for each engine: ENGINE RUNTIME
+cmd_for() {
+	local bin
+	case $2 in
+	nucleus) bin=$nucleus ;;
+	*) bin=$(command -v "$2") ;;
+	esac
+	case $1 in
+	podman) echo engines_podman --runtime "$2" run --rm "$ENGINES_IMAGE" /bin/true ;;
+	ctr) echo engines_ctr run --rm --runc-binary "$bin" --runc-root "$cd_dir/state-$2" \
+		--fifo-dir "$cd_dir/fifo" "$ENGINES_IMAGE" "bench-$2" /bin/true ;;
+	esac
+}
+
+# measure ENGINE: a warm-up run per runtime (a failing runtime is reported and left out),
+# then N rounds, each timing the runtimes one after the other so that load on the machine
+# falls on all of them alike.
+measure() {
+	local engine=$1 rt i t0 t1 out ok=()
+	echo "$engine run --rm $ENGINES_IMAGE /bin/true"
+	for rt in nucleus runc crun; do
+		if out=$($(cmd_for "$engine" "$rt") 2>&1); then
+			ok+=("$rt")
+			: >"$cd_dir/times-$engine-$rt"
+		else
+			printf '  %-10s failed: %s\n' "$rt" "$(echo "$out" | tail -1)"
+		fi
+	done
 	for i in $(seq "$n"); do
-		t0=$(ms)
-		"$@" >/dev/null 2>&1 || { printf '%-28s failed on run %d\n' "$label" "$i"; return 0; }
-		t1=$(ms)
-		echo $(((t1 - t0) / 1000))
-	done | awk '{ print $1 / 1000 }' | stats | sed "s/^/$(printf '%-28s ' "$label")/"
+		for rt in "${ok[@]}"; do
+			t0=$(ms)
+			$(cmd_for "$engine" "$rt") >/dev/null 2>&1 || echo "  $rt: run $i failed" >&2
+			t1=$(ms)
+			echo $(((t1 - t0) / 1000)) >>"$cd_dir/times-$engine-$rt"
+		done
+	done
+	for rt in "${ok[@]}"; do
+		printf '  %-10s ' "$rt"
+		awk '{ print $1 / 1000 }' "$cd_dir/times-$engine-$rt" | stats
+	done
 }
 
 engines_podman_setup "$pm" "$nucleus"
@@ -56,16 +82,5 @@ engines_containerd_start "$cd_dir"
 engines_containerd_import "$pm"
 mkdir -p "$cd_dir/fifo"
 
-echo "podman run --rm $ENGINES_IMAGE /bin/true"
-for rt in nucleus runc crun; do
-	time_runs "  $rt" engines_podman --runtime "$rt" run --rm "$ENGINES_IMAGE" /bin/true
-done
-echo "ctr run --rm $ENGINES_IMAGE ID /bin/true"
-for rt in nucleus runc crun; do
-	case $rt in
-	nucleus) bin=$nucleus ;;
-	*) bin=$(command -v "$rt") ;;
-	esac
-	time_runs "  $rt" engines_ctr run --rm --runc-binary "$bin" --runc-root "$cd_dir/state-$rt" \
-		--fifo-dir "$cd_dir/fifo" "$ENGINES_IMAGE" "bench-$rt" /bin/true
-done
+measure podman
+measure ctr
