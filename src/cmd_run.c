@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "commands.h"
 #include "container.h"
+#include "terminal.h"
 #include "util.h"
 
 enum { O_BUNDLE, O_PID_FILE, O_CONSOLE_SOCKET, O_NO_PIVOT, O_NO_NEW_KEYRING, O_PRESERVE_FDS, O_DETACH,
@@ -96,12 +98,27 @@ static int wait_exit(pid_t pid)
 	return 255;
 }
 
+/* The master the init sent during create, if the process has a terminal:
+ * it is already queued when create returns, so never wait for it. */
+static int relay_master(int sock)
+{
+	struct nerr ignored;
+	int fd = -1;
+	if (sock < 0)
+		return -1;
+	if (recv(sock, (char[1]){0}, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
+		fd = terminal_recv(sock, &ignored);
+	close(sock);
+	return fd < 0 ? -1 : fd;
+}
+
 int cmd_run(struct globals *g, int argc, char **argv)
 {
 	struct run_opts o = {0};
 	struct container c;
 	struct nerr e = {0};
-	int pidfd = -1, status;
+	int pidfd = -1, status, r, master;
+	int relay[2] = {-1, -1};
 	bool help;
 	int first = cli_parse(argc - 1, argv + 1, opts, opt_cb, &o, &help, &e);
 	if (help) {
@@ -116,14 +133,31 @@ int cmd_run(struct globals *g, int argc, char **argv)
 		return command_fail(&e);
 	}
 	o.c.id = argv[first];
-	if (container_create(g, &o.c, &c, &pidfd, &e) < 0)
+	if (!o.detach && !o.c.console_socket &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, relay) == 0) {
+		/* In the foreground a terminal is ours to relay: the init sends us the master. */
+		o.c.has_console_fd = true;
+		o.c.console_fd = relay[1];
+	}
+	r = container_create(g, &o.c, &c, &pidfd, &e);
+	if (relay[1] >= 0)
+		close(relay[1]);
+	if (r < 0) {
+		if (relay[0] >= 0)
+			close(relay[0]);
 		return command_fail(&e);
+	}
+	master = relay_master(relay[0]);
+	if (master >= 0)
+		terminal_copy_size(master);
 	forward_pidfd = pidfd;
 	if (container_start(&c, &e) < 0) {
 		struct nerr ignored;
 		container_delete(&c, true, &ignored);
 		lifecycle_close(&c);
 		close(pidfd);
+		if (master >= 0)
+			close(master);
 		return command_fail(&e);
 	}
 	if (o.detach) {
@@ -133,6 +167,10 @@ int cmd_run(struct globals *g, int argc, char **argv)
 	}
 	/* Others (state, kill) may look at the container while it runs. */
 	flock(c.dirfd, LOCK_UN);
+	if (master >= 0) {
+		terminal_relay(master, pidfd);
+		close(master);
+	}
 	status = wait_exit(c.state->pid);
 	forward_pidfd = -1;
 	close(pidfd);

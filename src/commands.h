@@ -13,6 +13,8 @@ int cmd_delete(struct globals *g, int argc, char **argv);
 int cmd_run(struct globals *g, int argc, char **argv);
 int cmd_list(struct globals *g, int argc, char **argv);
 int cmd_spec(struct globals *g, int argc, char **argv);
+int cmd_exec(struct globals *g, int argc, char **argv);
+int cmd_features(struct globals *g, int argc, char **argv);
 int cmd_pause(struct globals *g, int argc, char **argv);
 int cmd_resume(struct globals *g, int argc, char **argv);
 int cmd_update(struct globals *g, int argc, char **argv);

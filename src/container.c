@@ -22,13 +22,16 @@
 
 #include "caps.h"
 #include "cgroup.h"
-#include "process_attrs.h"
-#include "seccomp_cache.h"
-#include "seccomp_filter.h"
+#include "hooks.h"
 #include "init.h"
 #include "log.h"
 #include "mounts.h"
+#include "process.h"
+#include "process_attrs.h"
+#include "seccomp_cache.h"
+#include "seccomp_filter.h"
 #include "sync.h"
+#include "terminal.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -86,9 +89,12 @@ struct create_ctx {
 	int pidfd;
 	int sync_fd;
 	int fifo_fd;
+	int console_fd;
 	int cgroup_fd; /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
 	bool cgroup_made;
-	bool in_cgroup; /* clone3 placed the init in its cgroup2 cgroup */
+	bool in_cgroup;	  /* clone3 placed the init in its cgroup2 cgroup */
+	char *config_raw; /* config.json as read, kept in the state dir */
+	size_t config_len;
 };
 
 static int load_config(const struct create_opts *o, struct create_ctx *x, struct nerr *e)
@@ -114,11 +120,13 @@ static int load_config(const struct create_opts *o, struct create_ctx *x, struct
 		return nerr_set(e, EINVAL, "config.json: process: required field missing");
 	if (!x->cfg->root.path)
 		return nerr_set(e, EINVAL, "config.json: root.path: required field missing");
+	x->config_raw = TAKE_PTR(buf);
+	x->config_len = len;
 	r = process_attrs_check(x->cfg, e);
 	if (r < 0)
 		return nerr_wrap(e, "config.json");
 	caps_warn_unknown(&x->cfg->process->capabilities);
-	if (x->cfg->process->terminal && !o->console_socket)
+	if (x->cfg->process->terminal && !o->console_socket && !o->has_console_fd)
 		return nerr_set(e, EINVAL, "config.json: process.terminal is true but no --console-socket was given");
 	if (!x->cfg->process->terminal && o->console_socket)
 		return nerr_set(e, EINVAL, "--console-socket given but config.json: process.terminal is false");
@@ -280,6 +288,37 @@ static int parent_setup(struct create_ctx *x, struct nerr *e)
 	return r < 0 ? nerr_sys(e, -r, "write to container init") : 0;
 }
 
+/*
+ * prestart (deprecated, run as createRuntime was before it existed) and
+ * createRuntime run here, in the runtime's namespaces, once the init has its
+ * namespaces and mounts.  The init gets back a memfd with the state for the
+ * hooks it runs itself (createContainer, startContainer).
+ */
+static int run_create_runtime_hooks(struct create_ctx *x, const struct oci_state *st,
+				    struct nerr *e)
+{
+	const struct oci_hooks *h = &x->cfg->hooks;
+	_cleanup_close_ int state_fd = -1;
+	int r;
+
+	if (h->prestart.len || h->create_runtime.len || h->create_container.len ||
+	    h->start_container.len) {
+		state_fd = hooks_state_memfd(st, NULL, e);
+		if (state_fd < 0)
+			return state_fd;
+	}
+	r = hooks_run(&h->prestart, "prestart", state_fd, e);
+	if (r == 0)
+		r = hooks_run(&h->create_runtime, "createRuntime", state_fd, e);
+	if (r < 0)
+		return r;
+	if (h->create_container.len || h->start_container.len)
+		r = sync_send_fd(x->sync_fd, SYNC_CONTINUE, state_fd);
+	else
+		r = sync_send(x->sync_fd, SYNC_CONTINUE);
+	return r < 0 ? nerr_sys(e, -r, "write to container init") : 0;
+}
+
 /* The init loaded a seccomp filter with a listener: hand its fd on. */
 static int seccomp_listener(struct create_ctx *x, const struct oci_state *st, int fd,
 			    struct nerr *e)
@@ -300,20 +339,6 @@ static int seccomp_listener(struct create_ctx *x, const struct oci_state *st, in
 	return r < 0 ? nerr_sys(e, -r, "write to container init") : 0;
 }
 
-/* Socket activation (sd_listen_fds): fds 3.. are passed on when LISTEN_FDS
- * is set for us, as runc does. */
-static int listen_fds_count(void)
-{
-	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
-	long long n, p;
-
-	if (!fds || parse_int(fds, &n) < 0 || n <= 0 || n > 1024)
-		return 0;
-	if (pid && (parse_int(pid, &p) < 0 || p != (long long)getpid()))
-		return 0;
-	return (int)n;
-}
-
 static int follow_init(struct create_ctx *x, const struct oci_state *st, struct nerr *e)
 {
 	for (;;) {
@@ -328,9 +353,9 @@ static int follow_init(struct create_ctx *x, const struct oci_state *st, struct 
 		case SYNC_ERROR:
 			return nerr_set(e, m.errnum, "container init (%s): %s", m.stage, m.text);
 		case SYNC_CREATE_RUNTIME:
-			r = sync_send(x->sync_fd, SYNC_CONTINUE);
+			r = run_create_runtime_hooks(x, st, e);
 			if (r < 0)
-				return nerr_sys(e, -r, "write to container init");
+				return r;
 			break;
 		case SYNC_SECCOMP_FD:
 			r = seccomp_listener(x, st, passfd, e);
@@ -384,7 +409,8 @@ static void create_cleanup(struct create_ctx *x, struct container *c)
 int container_create(struct globals *g, const struct create_opts *o, struct container *c,
 		     int *pidfd_out, struct nerr *e)
 {
-	struct create_ctx x = {.pidfd = -1, .sync_fd = -1, .fifo_fd = -1, .cgroup_fd = -1};
+	struct create_ctx x = {
+		.pidfd = -1, .sync_fd = -1, .fifo_fd = -1, .console_fd = -1, .cgroup_fd = -1};
 	struct init_args a = {0};
 	struct seccomp_prog sprog = {0};
 	int sv[2] = {-1, -1};
@@ -405,6 +431,22 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	if (mkfifoat(c->dirfd, EXEC_FIFO_NAME, 0622) < 0 || fchmodat(c->dirfd, EXEC_FIFO_NAME, 0622, 0) < 0) {
 		r = nerr_sys(e, errno, "create exec fifo");
 		goto fail;
+	}
+	r = write_file_atomic_at(c->dirfd, CONFIG_NAME, x.config_raw, x.config_len, 0600, e);
+	if (r < 0)
+		goto fail;
+	if (o->has_console_fd && x.cfg->process->terminal) {
+		x.console_fd = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3);
+		if (x.console_fd < 0) {
+			r = nerr_sys(e, errno, "console socket");
+			goto fail;
+		}
+	} else if (o->console_socket) {
+		x.console_fd = terminal_connect(o->console_socket, e);
+		if (x.console_fd < 0) {
+			r = x.console_fd;
+			goto fail;
+		}
 	}
 	x.fifo_fd = openat(c->dirfd, EXEC_FIFO_NAME, O_PATH | O_CLOEXEC);
 	if (x.fifo_fd < 0) {
@@ -443,7 +485,9 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	a.no_pivot = o->no_pivot;
 	a.no_new_keyring = o->no_new_keyring;
 	a.preserve_fds = o->preserve_fds;
-	a.listen_fds = listen_fds_count();
+	a.console_fd = x.console_fd;
+	a.state_fd = -1;
+	a.listen_fds = process_listen_fds();
 	r = cgroup_path_for(x.cfg->linux_.cgroups_path, o->id, &x.cgroup_path, e);
 	if (r < 0)
 		goto fail;
@@ -460,6 +504,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		x.pid = spawn_init(&x, &a, close_in_child, ARRAY_SIZE(close_in_child), e);
 	}
 	close_ns_fds(&a);
+	if (x.console_fd >= 0)
+		close(TAKE_FD(x.console_fd));
 	mounts_close_prepared(a.prepared_mounts, x.cfg->n_mounts);
 	a.prepared_mounts = NULL;
 	close(sv[1]);
@@ -533,6 +579,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	if (x.cgroup_fd >= 0)
 		close(x.cgroup_fd);
 	free(x.cgroup_path);
+	free(x.config_raw);
 	oci_config_free(x.cfg);
 	if (pidfd_out)
 		*pidfd_out = x.pidfd;
@@ -549,6 +596,8 @@ fail:
 		close(sv[1]);
 	if (x.fifo_fd >= 0)
 		close(x.fifo_fd);
+	if (x.console_fd >= 0)
+		close(x.console_fd);
 	if (x.pidfd >= 0)
 		close(x.pidfd);
 	if (x.cgroup_fd >= 0)
@@ -556,18 +605,64 @@ fail:
 	free(x.cgroup_path);
 	lifecycle_close(c);
 out_cfg:
+	free(x.config_raw);
 	oci_config_free(x.cfg);
 	return r;
 }
 
 /* ---- start, kill, delete ------------------------------------------------------- */
 
+/* A poststart failure fails `start` (runtime-spec 1.3); the caller stops the container. */
+static int run_poststart_hooks(struct container *c, struct nerr *e)
+{
+	struct oci_config *cfg = NULL;
+	_cleanup_close_ int state_fd = -1;
+	int r = lifecycle_load_config(c, &cfg, e);
+
+	if (r == 0 && cfg->hooks.poststart.len) {
+		state_fd = hooks_state_memfd(c->state, NULL, e);
+		r = state_fd < 0 ? state_fd
+				 : hooks_run(&cfg->hooks.poststart, "poststart", state_fd, e);
+	}
+	oci_config_free(cfg);
+	return r;
+}
+
+static void report_poststop(const struct nerr *e)
+{
+	log_warn("%s", e->msg);
+}
+
+/* Poststop failures are logged and deletion goes on, as the spec says. */
+static void run_poststop_hooks(struct container *c)
+{
+	struct oci_config *cfg = NULL;
+	struct nerr e = {0};
+	int state_fd;
+
+	if (!c->state || lifecycle_load_config(c, &cfg, &e) < 0) {
+		oci_config_free(cfg);
+		return;
+	}
+	if (cfg->hooks.poststop.len) {
+		state_fd = hooks_state_memfd(c->state, "stopped", &e);
+		if (state_fd < 0)
+			log_warn("%s", e.msg);
+		else
+			hooks_run_all(&cfg->hooks.poststop, "poststop", state_fd, report_poststop);
+		if (state_fd >= 0)
+			close(state_fd);
+	}
+	oci_config_free(cfg);
+}
+
 int container_start(struct container *c, struct nerr *e)
 {
 	const char *status = lifecycle_status(c);
 	_cleanup_close_ int fifo = -1, pidfd = -1;
 	struct pollfd pfd[2];
-	char byte;
+	char msg[1100];
+	ssize_t n;
 	int r;
 
 	if (strcmp(status, "created"))
@@ -592,12 +687,22 @@ int container_start(struct container *c, struct nerr *e)
 		if (pfd[1].revents)
 			return nerr_set(e, ESRCH, "container init exited before start");
 	}
-	if (read(fifo, &byte, 1) != 1)
+	/* "0" is go; anything else is the init's error (a startContainer hook). */
+	n = read(fifo, msg, sizeof msg - 1);
+	if (n <= 0)
 		return nerr_set(e, EIO, "container init did not start");
+	msg[n] = '\0';
 	unlinkat(c->dirfd, EXEC_FIFO_NAME, 0);
+	if (msg[0] != '0')
+		return nerr_set(e, ECANCELED, "%s", msg + 1);
 	free(c->state->status);
 	c->state->status = xstrdup("running");
-	return lifecycle_save(c, e);
+	r = lifecycle_save(c, e);
+	if (r == 0)
+		r = run_poststart_hooks(c, e);
+	if (r < 0)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	return r;
 }
 
 int container_kill(struct container *c, int sig, bool all, struct nerr *e)
@@ -656,6 +761,8 @@ int container_delete(struct container *c, bool force, struct nerr *e)
 		if (r < 0)
 			log_warn("%s", e->msg);
 	}
+	if (c->state && strcmp(status, "creating"))
+		run_poststop_hooks(c);
 	r = lifecycle_destroy(c);
 	if (r < 0)
 		return nerr_sys(e, -r, "remove state of \"%s\"", c->id);

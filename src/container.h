@@ -14,6 +14,9 @@ struct create_opts {
 	const char *bundle; /* NULL: current directory */
 	const char *pid_file;
 	const char *console_socket;
+	/* console_fd: where to send the pty master (run, no --console-socket) */
+	bool has_console_fd;
+	int console_fd;
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;

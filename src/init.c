@@ -18,10 +18,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "mounts.h"
+#include "process.h"
 #include "process_attrs.h"
 #include "security.h"
 #include "sync.h"
+#include "terminal.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -119,12 +122,57 @@ static int new_keyring(struct init_args *a, struct nerr *e)
 	return 0;
 }
 
+/* The parent runs prestart/createRuntime and answers with the state memfd
+ * our own hooks read. */
 static int create_runtime_hooks(struct init_args *a, struct nerr *e)
 {
+	struct sync_msg m;
 	int r = sync_send(a->sync_fd, SYNC_CREATE_RUNTIME);
 	if (r < 0)
 		return nerr_sys(e, -r, "write to parent");
-	return sync_expect(a->sync_fd, SYNC_CONTINUE, e);
+	r = sync_recv(a->sync_fd, &m, &a->state_fd);
+	if (r < 0)
+		return nerr_sys(e, -r, "read from parent");
+	if (m.type != SYNC_CONTINUE)
+		return nerr_set(e, EPROTO, "parent: unexpected message %u", m.type);
+	return 0;
+}
+
+/* In the container's namespaces, before pivot_root: the hook path still
+ * resolves in the runtime's filesystem, as the spec asks. */
+static int create_container_hooks(struct init_args *a, struct nerr *e)
+{
+	return hooks_run(&a->cfg->hooks.create_container, "createContainer", a->state_fd, e);
+}
+
+static int setup_console(struct init_args *a, struct nerr *e)
+{
+	int r;
+	if (a->console_fd < 0)
+		return 0;
+	r = terminal_setup(a->console_fd, &a->cfg->process->console_size, true, false, e);
+	close(a->console_fd);
+	a->console_fd = -1;
+	return r;
+}
+
+/* A process.cwd missing from the image is made (as runc does), inside the
+ * root and before readonly remounts; it is entered later, as the user. */
+static int make_cwd(struct init_args *a, struct nerr *e)
+{
+	const char *cwd = a->cfg->process->cwd;
+	_cleanup_close_ int root = -1, fd = -1;
+
+	if (!cwd)
+		return 0;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return nerr_sys(e, errno, "open the container root");
+	fd = mounts_open_in_root(root, cwd, O_PATH, false, e);
+	/* Found, or not makeable: the cwd step reports why it cannot enter it. */
+	if (fd == -ENOENT)
+		mounts_mkpath_in_root(root, cwd, false, e);
+	return 0;
 }
 
 /* Nothing of the host reaches the process: close what we were started with
@@ -132,9 +180,10 @@ static int create_runtime_hooks(struct init_args *a, struct nerr *e)
  * channels) before the cwd is entered. */
 static int close_extra_fds(struct init_args *a, struct security_plan *plan, struct nerr *e)
 {
-	const int keep[] = {a->sync_fd, a->fifo_fd, plan->landlock_fd};
+	const int keep[] = {a->sync_fd, a->fifo_fd, plan->landlock_fd, a->state_fd};
+	int kept = process_kept_fds(&a->cfg->process->env, a->listen_fds, a->preserve_fds);
 	(void)e;
-	security_close_fds(3 + a->listen_fds + a->preserve_fds, keep, ARRAY_SIZE(keep));
+	security_close_fds(3 + kept, keep, ARRAY_SIZE(keep));
 	return 0;
 }
 
@@ -147,9 +196,7 @@ static const char *env_get(const struct oci_strv *env, const char *name)
 	return NULL;
 }
 
-/* Resolve args[0] like execvp would, with the container's PATH, so a
- * missing executable fails `create` with the wording engines match. */
-static int find_executable(const struct oci_process *p, char *out, size_t outsz, struct nerr *e)
+int init_find_executable(const struct oci_process *p, char *out, size_t outsz, struct nerr *e)
 {
 	const char *name = p->args.items[0];
 	const char *path = env_get(&p->env, "PATH");
@@ -157,9 +204,12 @@ static int find_executable(const struct oci_process *p, char *out, size_t outsz,
 
 	if (strchr(name, '/')) {
 		if (stat(name, &sb) < 0)
-			return nerr_sys(e, errno, "exec: \"%s\"", name);
+			return nerr_set(e, errno, "exec: \"%s\": stat %s: %s", name, name,
+					process_errno_text(errno));
 		if (S_ISDIR(sb.st_mode))
 			return nerr_set(e, EACCES, "exec: \"%s\": is a directory: permission denied", name);
+		if (!(sb.st_mode & 0111))
+			return nerr_set(e, EACCES, "exec: \"%s\": permission denied", name);
 		snprintf(out, outsz, "%s", name);
 		return 0;
 	}
@@ -176,36 +226,14 @@ static int find_executable(const struct oci_process *p, char *out, size_t outsz,
 	return nerr_set(e, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
-/* execve wants NULL-terminated vectors; the model keeps {items, len}. */
-static char **strv_terminated(const struct oci_strv *v)
-{
-	char **out = xcalloc(v->len + 1, sizeof *out);
-	for (size_t i = 0; i < v->len; i++)
-		out[i] = v->items[i];
-	return out;
-}
-
 /* The vectors for execve, built before seccomp so nothing is allocated
  * under the filter.  Socket activation: the process is told how many fds it
  * got and that they are for it (its pid is ours: execve keeps it). */
 static int exec_vectors(struct init_args *a, struct nerr *e)
 {
-	const struct oci_strv *env = &a->cfg->process->env;
-	size_t n = 0;
-
 	(void)e;
-	a->exec_argv = strv_terminated(&a->cfg->process->args);
-	if (a->listen_fds <= 0) {
-		a->exec_env = strv_terminated(env);
-		return 0;
-	}
-	a->exec_env = xcalloc(env->len + 3, sizeof *a->exec_env);
-	for (size_t i = 0; i < env->len; i++)
-		if (!str_has_prefix(env->items[i], "LISTEN_FDS=") &&
-		    !str_has_prefix(env->items[i], "LISTEN_PID="))
-			a->exec_env[n++] = env->items[i];
-	a->exec_env[n++] = xasprintf("LISTEN_FDS=%d", a->listen_fds);
-	a->exec_env[n++] = xasprintf("LISTEN_PID=%d", (int)getpid());
+	a->exec_argv = process_argv(&a->cfg->process->args);
+	a->exec_env = process_envp(&a->cfg->process->env, a->listen_fds);
 	return 0;
 }
 
@@ -242,24 +270,37 @@ static int report_ready(struct init_args *a, struct nerr *e)
 __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, const char *exe)
 {
 	const struct oci_process *p = a->cfg->process;
+	const struct oci_hook_list *start_hooks = &a->cfg->hooks.start_container;
 	char fdpath[64];
-	int fd;
+	int fd, kept;
 
 	if (a->fifo_fd >= 0) {
+		struct nerr e = {0};
 		snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", a->fifo_fd);
 		fd = open(fdpath, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0", 1) != 1) {
+		if (fd < 0) {
 			fprintf(stderr, "nucleus-oci init: wait for start on exec.fifo: %s\n", strerror(errno));
 			_exit(127);
 		}
+		/* `start` is reading: startContainer hooks run now, and their
+		 * failure is what `start` reports instead of the go byte. */
+		if (hooks_run(start_hooks, "startContainer", a->state_fd, &e) < 0) {
+			dprintf(fd, "E%s", e.msg);
+			_exit(1);
+		}
+		if (write(fd, "0", 1) != 1)
+			_exit(127);
 		close(fd);
 		close(a->fifo_fd);
 	}
-	/* Nothing of the runtime's reaches the process: stdio, LISTEN_FDS and
-	 * preserved fds only. */
-	syscall(SYS_close_range, 3 + a->listen_fds + a->preserve_fds, ~0U, 0);
+	if (a->state_fd >= 0)
+		close(a->state_fd);
+	/* Nothing of the runtime's reaches the process: stdio, socket-activation
+	 * and preserved fds only. */
+	kept = process_kept_fds(&p->env, a->listen_fds, a->preserve_fds);
+	syscall(SYS_close_range, 3 + kept, ~0U, 0);
 	execve(exe, a->exec_argv, a->exec_env);
-	fprintf(stderr, "exec: \"%s\": %s\n", p->args.items[0], strerror(errno));
+	fprintf(stderr, "exec: \"%s\": %s\n", p->args.items[0], process_errno_text(errno));
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
@@ -301,9 +342,12 @@ void init_main(struct init_args *a)
 	STEP("keyring", new_keyring(a, &e));
 	STEP("mounts", mounts_setup(a->cfg, a->rootfs, a->prepared_mounts, &rootfd, &e));
 	STEP("createRuntime hooks", create_runtime_hooks(a, &e));
+	STEP("createContainer hooks", create_container_hooks(a, &e));
 	STEP("pivot_root", mounts_enter_root(a->cfg, rootfd, a->rootfs, a->no_pivot, &e));
 	close(rootfd);
+	STEP("console", setup_console(a, &e));
 	STEP("sysctl", process_attrs_apply_sysctl(a->cfg, &e));
+	STEP("cwd", make_cwd(a, &e));
 	STEP("filesystem", mounts_finalize(a->cfg, &e));
 	STEP("rlimits", security_apply_rlimits(a->cfg->process, &e));
 	STEP("process attributes",
@@ -313,7 +357,7 @@ void init_main(struct init_args *a)
 	STEP("file descriptors", close_extra_fds(a, &plan, &e));
 	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, true, &e));
 	STEP("user, capabilities, seccomp", confine(a, &plan, &e));
-	STEP("executable", find_executable(a->cfg->process, exe, sizeof exe, &e));
+	STEP("executable", init_find_executable(a->cfg->process, exe, sizeof exe, &e));
 	STEP("ready", report_ready(a, &e));
 	wait_start_and_exec(a, exe);
 }

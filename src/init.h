@@ -4,6 +4,9 @@
 #define NUCLEUS_INIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
 
 #include "oci_spec.h"
 #include "seccomp_filter.h"
@@ -23,7 +26,13 @@ struct init_args {
 	const struct seccomp_prog *seccomp; /* compiled by the parent; NULL: none */
 	char **exec_argv; /* built by the init before seccomp */
 	char **exec_env;  /* process env, with LISTEN_FDS/LISTEN_PID when activated */
+	int console_fd;	  /* console socket to send the pty master on; -1 for none */
+	int state_fd;	  /* memfd with the state for createContainer/startContainer hooks */
 };
+
+/* Resolve args[0] like execvp would, with the process's PATH, so a missing
+ * executable fails with the wording engines match. */
+int init_find_executable(const struct oci_process *p, char *out, size_t outsz, struct nerr *e);
 
 /* Never returns: execs the process or reports an error and exits. */
 __attribute__((noreturn)) void init_main(struct init_args *a);

@@ -210,6 +210,19 @@ int lifecycle_pidfd(const struct oci_state *st)
 	return fd;
 }
 
+int lifecycle_load_config(struct container *c, struct oci_config **cfg, struct nerr *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct spec_error se;
+	size_t len;
+	int r = read_file_at(c->dirfd, CONFIG_NAME, &buf, &len, e);
+	if (r < 0)
+		return nerr_sys(e, -r, "config of container \"%s\"", c->id);
+	if (oci_config_parse(buf, len, "config.json", cfg, &se) < 0)
+		return nerr_set(e, EINVAL, "%s", se.msg);
+	return 0;
+}
+
 char *lifecycle_now(void)
 {
 	struct timespec ts;

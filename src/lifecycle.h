@@ -15,6 +15,7 @@
 
 #define EXEC_FIFO_NAME "exec.fifo"
 #define STATE_NAME     "state.json"
+#define CONFIG_NAME    "config.json" /* the bundle's config.json as it was at create */
 
 struct container {
 	int rootfd; /* the --root directory */
@@ -39,6 +40,8 @@ int lifecycle_destroy(struct container *c);
 const char *lifecycle_status(struct container *c);
 /* A pidfd for the container's init, verified against its start time; -ESRCH when gone. */
 int lifecycle_pidfd(const struct oci_state *st);
+/* The config the container was created with (kept in its state dir). */
+int lifecycle_load_config(struct container *c, struct oci_config **cfg, struct nerr *e);
 /* RFC 3339 time now. */
 char *lifecycle_now(void);
 

@@ -39,6 +39,8 @@ static const struct {
 	{"run", cmd_run, "create and start a container"},
 	{"list", cmd_list, "list containers"},
 	{"spec", cmd_spec, "write a default config.json"},
+	{"exec", cmd_exec, "run a process in a running container"},
+	{"features", cmd_features, "print the features of this runtime (features.json)"},
 	{"pause", cmd_pause, "freeze every process of a container"},
 	{"resume", cmd_resume, "thaw every process of a paused container"},
 	{"update", cmd_update, "update the cgroup limits of a container"},

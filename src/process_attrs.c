@@ -126,6 +126,10 @@ int process_attrs_check(const struct oci_config *cfg, struct nerr *e)
 		return nerr_set(e, EOPNOTSUPP,
 		                "linux.mountLabel \"%s\": SELinux is not enabled on this kernel",
 		                cfg->linux_.mount_label);
+	/* The runtime-spec defines no personality flag yet: refuse rather than ignore. */
+	if (cfg->linux_.personality && cfg->linux_.personality->flags.len)
+		return nerr_set(e, EINVAL, "linux.personality.flags \"%s\": no flags are supported",
+		                cfg->linux_.personality->flags.items[0]);
 	return check_sysctl(cfg, e);
 }
 

@@ -29,8 +29,8 @@ static int receive(const char *path, const char *statefile)
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char buf[8192], cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf - 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			    .msg_controllen = sizeof cbuf};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
 	struct cmsghdr *cm;
 	int lfd, cfd, fd = -1;
 	ssize_t n;

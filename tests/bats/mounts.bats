@@ -122,6 +122,7 @@ assert_nothing_left() {
 	! has_opt "$(mopts /m/c)" relatime
 	! has_opt "$(mopts /m/c)" noatime
 	has_opt "$(mopts /m/d)" relatime
+	has_opt "$(sopts /m/d)" mand
 }
 
 @test "mount flags: the clearing forms rw suid dev exec async atime diratime norelatime nostrictatime nomand symfollow" {
@@ -132,6 +133,8 @@ assert_nothing_left() {
 	mountinfo_of
 	[ "$(mopts /m/a)" = "rw,relatime" ]
 	[ "$(mopts /m/b)" = "rw,relatime" ]
+	! has_opt "$(sopts /m/b)" mand
+	! has_opt "$(sopts /m/b)" sync
 	[ "$(mopts /m/c)" = "rw,relatime" ]
 	[ "$(mopts /m/d)" = "rw,relatime" ]
 }

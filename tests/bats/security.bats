@@ -217,6 +217,10 @@ status_field() {
 	run_sh 'uname -m'
 	[ "$status" -eq 0 ]
 	[ "$output" = "i686" ]
+	update_config '.linux.personality.flags = ["ADDR_NO_RANDOMIZE"]'
+	run_sh 'true'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.personality.flags "ADDR_NO_RANDOMIZE": no flags are supported'* ]]
 }
 
 @test "sysctl: namespaced keys are written, in the container only" {
@@ -289,6 +293,17 @@ status_field() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(echo $output)" = "0 1 2 3" ] # 3 is ls's own directory fd
+}
+
+@test "a missing cwd is made inside the container, even with a read-only root" {
+	ln -s /../../.. rootfs/up
+	d=sec-cwd-$$-$RANDOM
+	update_config ".root.readonly = true | .process.cwd = \"/up/$d/dir\" | .process.args = [\"pwd\"]"
+	run noci run "sec-$BATS_TEST_NUMBER"
+	[ "$status" -eq 0 ]
+	[ "$output" = "/$d/dir" ]
+	[ -d "rootfs/$d/dir" ]
+	[ ! -e "/$d" ]
 }
 
 @test "a cwd that escapes with .. or symlinks stays inside the container" {

@@ -7,6 +7,13 @@ tests_unit_test_spec_LDADD = libocispec.a $(YAJL_LIBS)
 # TEST_LOG_DRIVER (that one is for ".test"); the unit test programs speak TAP.
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 
+# What `features` reports about confinement, and the seccomp compiler alone.
+check_PROGRAMS += tests/unit/test-security
+TESTS += tests/unit/test-security
+tests_unit_test_security_SOURCES = tests/unit/test_security.c src/landlock.c \
+	src/seccomp_filter.c src/log.c src/util.c src/error.c
+tests_unit_test_security_LDADD = libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS)
+
 # Unit tests for the mount option table and the context secret filter.
 check_PROGRAMS += tests/unit/test-mount-opts
 TESTS += tests/unit/test-mount-opts
