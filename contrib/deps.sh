@@ -5,7 +5,8 @@ set -e
 what=${1:-build}
 export DEBIAN_FRONTEND=noninteractive
 build="build-essential autoconf automake libtool pkg-config libyajl-dev libseccomp-dev libcap-dev busybox-static jq"
-test="$build bats clang clang-format valgrind runc crun util-linux bsdutils procps iproute2 python3 qemu-system-x86 libcap2-bin"
+test="$build bats clang clang-format valgrind runc crun util-linux bsdutils procps iproute2 python3 qemu-system-x86 libcap2-bin
+	podman conmon containernetworking-plugins containerd"
 if [ "$what" = test ]; then pkgs=$test; else pkgs=$build; fi
 missing=""
 for p in $pkgs; do

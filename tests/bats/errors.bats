@@ -86,6 +86,16 @@ nothing_left() {
 	done
 }
 
+# Engines clean up with delete --force after a failed create: as runc, no error then.
+@test "delete --force of a container that does not exist succeeds silently" {
+	run noci delete --force nope
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run noci --log "$BATS_TEST_TMPDIR/log.json" --log-format json delete --force nope
+	[ "$status" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/log.json" ]
+}
+
 @test "start twice" {
 	noci create --bundle "$BUNDLE" c1
 	noci start c1
