@@ -12,11 +12,18 @@ build=$(cd "$build" && pwd)
 reports=$build/sanitizer-reports
 rm -rf "$reports"
 mkdir -p "$reports"
-[ -f "$src/configure" ] || (cd "$src" && ./autogen.sh) || exit 1
-cd "$build"
-if [ ! -f Makefile ]; then
-	"$src/configure" -q --enable-sanitizers >configure.log 2>&1 || { cat configure.log; exit 1; }
+# A source tree configured in place cannot host a second (VPATH) build:
+# build from a copy of the tracked files instead.
+tree=$build/src
+rm -rf "$tree"
+mkdir -p "$tree"
+if [ -e "$src/.git" ]; then
+	(cd "$src" && git ls-files -z | xargs -0 tar -cf -) | tar -C "$tree" -xf -
+else
+	(cd "$src" && tar --exclude=./build-sanitizers -cf - .) | tar -C "$tree" -xf -
 fi
+cd "$tree"
+{ ./autogen.sh && ./configure -q --enable-sanitizers; } >configure.log 2>&1 || { cat configure.log; exit 1; }
 make -j2 nucleus-oci tests/unit/test-spec >make.log 2>&1 || { tail -30 make.log; exit 1; }
 
 # log_path: one file per process (pid suffix); exitcode: a report fails the
@@ -24,9 +31,9 @@ make -j2 nucleus-oci tests/unit/test-spec >make.log 2>&1 || { tail -30 make.log;
 # as well.  Leak checking stays on (the runtime frees what it allocates).
 export ASAN_OPTIONS="log_path=$reports/asan:exitcode=86:abort_on_error=0:detect_leaks=1"
 export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1:exitcode=87"
-export NUCLEUS_OCI="$build/nucleus-oci" NUCLEUS_SRCDIR="$src"
+export NUCLEUS_OCI="$tree/nucleus-oci" NUCLEUS_SRCDIR="$src"
 rc=0
-"$build/tests/unit/test-spec" >unit.log 2>&1 || { echo "unit tests failed:"; grep -v '^ok' unit.log | head -20; rc=1; }
+"$tree/tests/unit/test-spec" >unit.log 2>&1 || { echo "unit tests failed:"; grep -v '^ok' unit.log | head -20; rc=1; }
 for t in cli lifecycle errors; do
 	bats --tap "$src/tests/bats/$t.bats" >"bats-$t.log" 2>&1 || {
 		echo "bats $t failed:"
