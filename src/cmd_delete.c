@@ -2,6 +2,8 @@
 /* nucleus-oci delete [--force] ID */
 #include "commands.h"
 #include "container.h"
+#include "lifecycle.h"
+#include "log.h"
 
 enum { O_FORCE };
 
@@ -21,6 +23,7 @@ int cmd_delete(struct globals *g, int argc, char **argv)
 	struct container c;
 	struct nerr e = {0};
 	bool help, force = false;
+	int r;
 	int first = cli_parse(argc - 1, argv + 1, opts, opt_cb, &force, &help, &e);
 	if (help) {
 		cli_print_help("delete [--force] ID", "Delete a container and everything it holds.", opts);
@@ -33,7 +36,13 @@ int cmd_delete(struct globals *g, int argc, char **argv)
 		nerr_set(&e, EINVAL, "delete: expected exactly one argument: the container ID");
 		return command_fail(&e);
 	}
-	if (lifecycle_open(g->root, argv[first], true, &c, &e) < 0)
+	r = lifecycle_open(g->root, argv[first], true, &c, &e);
+	if (r == -EBADMSG && force) {
+		/* A damaged state.json must not pin the ID for ever. */
+		log_warn("%s: removing its state directory", e.msg);
+		return lifecycle_discard(g->root, argv[first], &e) < 0 ? command_fail(&e) : 0;
+	}
+	if (r < 0)
 		return command_fail(&e);
 	if (container_delete(&c, force, &e) < 0) {
 		lifecycle_close(&c);

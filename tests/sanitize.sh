@@ -18,7 +18,7 @@ tree=$build/src
 rm -rf "$tree"
 mkdir -p "$tree"
 if [ -e "$src/.git" ]; then
-	(cd "$src" && git ls-files -z | xargs -0 tar -cf -) | tar -C "$tree" -xf -
+	(cd "$src" && git ls-files -z -c -o --exclude-standard | xargs -0 tar -cf -) | tar -C "$tree" -xf -
 else
 	(cd "$src" && tar --exclude=./build-sanitizers -cf - .) | tar -C "$tree" -xf -
 fi
