@@ -720,6 +720,20 @@ static void test_state(void)
 	free(out);
 	out = NULL;
 
+	/* regression (found by fuzzing): a start time above INT64_MAX came back
+	 * negative from the emitter and the state no longer parsed */
+	st.pid_start_time = 16444414444444444474ULL;
+	r = oci_state_emit(&st, &out, &len);
+	ok(r == 0 && strstr(out, "\"pidStartTime\":16444414444444444474"),
+	   "state: pidStartTime above INT64_MAX is emitted unsigned");
+	r = oci_state_parse(out, len, "state.json", &back, &err);
+	ok(r == 0 && back && back->pid_start_time == 16444414444444444474ULL,
+	   "state: pidStartTime above INT64_MAX round trips");
+	oci_state_free(back);
+	back = NULL;
+	free(out);
+	out = NULL;
+
 	st.annotations.len = 0;
 	st.annotations.items = NULL;
 	st.pid = 0;
