@@ -142,7 +142,9 @@ name() { case $1 in nucleus) echo nucleus-oci ;; *) echo "$1" ;; esac; }
 	done
 	row "$conc concurrent (runs/s)" "" "${tput[nucleus]}" "${tput[crun]}" "${tput[runc]}"
 	row "peak RSS (KB)" "" "${rss[nucleus]}" "${rss[crun]}" "${rss[runc]}"
-	row "binary size (KB)" "" "$(($(stat -Lc %s "$nucleus") / 1024))" \
+	# Debian's binaries are stripped: compare with a stripped copy.
+	strip -o "$work/nucleus-stripped" "$nucleus"
+	row "binary size (KB, stripped)" "" "$(($(stat -Lc %s "$work/nucleus-stripped") / 1024))" \
 		"$(($(stat -Lc %s "$(command -v crun)") / 1024))" "$(($(stat -Lc %s "$(command -v runc)") / 1024))"
 	printf '%-28s %12s   (floor: %s)\n' "unshare median (ms)" "$(med "$out/run.json" unshare)" "$unshare_cmd"
 	awk -v n="$(med "$out/run.json" nucleus-oci)" -v u="$(med "$out/run.json" unshare)" \
