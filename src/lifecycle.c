@@ -22,8 +22,9 @@ int lifecycle_check_id(const char *id, struct nerr *e)
 	size_t len = strlen(id);
 	/* A too long ID is not echoed: the reason would not fit in the message. */
 	if (len == 0 || len > 1024)
-		return nerr_set(e, EINVAL, "invalid container ID (%zu characters): must be 1 to 1024 characters",
-				len);
+		return nerr_set(
+		    e, EINVAL,
+		    "invalid container ID (%zu characters): must be 1 to 1024 characters", len);
 	if (!strcmp(id, ".") || !strcmp(id, ".."))
 		return nerr_set(e, EINVAL, "invalid container ID \"%s\"", id);
 	for (const char *p = id; *p; p++) {

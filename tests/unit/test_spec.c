@@ -410,9 +410,10 @@ static void test_invalid(void)
 	config_err("cgroupsPath with ..", LINUX("'cgroupsPath': '/a/../../b'"),
 	           "config.json: linux.cgroupsPath: \"/a/../../b\": must not contain \"..\"");
 	config_err("cgroupsPath ..", LINUX("'cgroupsPath': '..'"), "must not contain");
-	oci_config_free(config_ok("an escaped backslash before u0000 is text",
-	                          PROC("'env': ['A=\\\\u0000']")));
-	oci_config_free(config_ok("dots inside cgroupsPath names", LINUX("'cgroupsPath': '/a..b/..c/d..'")));
+	oci_config_free(
+	    config_ok("an escaped backslash before u0000 is text", PROC("'env': ['A=\\\\u0000']")));
+	oci_config_free(
+	    config_ok("dots inside cgroupsPath names", LINUX("'cgroupsPath': '/a..b/..c/d..'")));
 	config_err("missing ociVersion", "{'root': {'path': 'rootfs'}}",
 	           "config.json: ociVersion: required field missing");
 	config_err("ociVersion a number", "{'ociVersion': 1}",
