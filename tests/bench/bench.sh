@@ -19,25 +19,30 @@ for t in hyperfine gnuplot jq crun runc unshare /usr/bin/time; do
 	command -v "$t" >/dev/null || { echo "bench: $t is missing (contrib/deps.sh bench)" >&2; exit 1; }
 done
 
-# crun 1.8 refuses a hybrid host whose cgroup2 mount still holds a controller
-# (often hugetlb).  Rather than move the controller for the whole machine,
-# run every runtime in a private mount namespace without the cgroup2 mount:
-# all three then see the same plain cgroup v1 layout.
-if [ -z "${BENCH_IN_NS:-}" ] && grep -qs . /sys/fs/cgroup/unified/cgroup.controllers; then
-	exec env BENCH_IN_NS=1 unshare -m --propagation private \
-		sh -c 'umount /sys/fs/cgroup/unified && exec "$0" "$@"' "$0" "$nucleus" "$out"
+# Everything runs in a private mount namespace: the state dirs and bundle go
+# on a tmpfs (where runtimes keep state, /run, usually is one; a disk adds
+# journal noise), and crun 1.8, which refuses a hybrid host whose cgroup2
+# mount still holds a controller (often hugetlb), gets a view without that
+# mount rather than the whole machine a moved controller: all three
+# runtimes then see the same plain cgroup v1 layout.
+if [ -z "${BENCH_IN_NS:-}" ]; then
+	exec env BENCH_IN_NS=1 unshare -m --propagation private "$0" "$nucleus" "$out"
+fi
+if grep -qs . /sys/fs/cgroup/unified/cgroup.controllers; then
+	umount /sys/fs/cgroup/unified
 fi
 
 mkdir -p "$out"
 : >"$out/hyperfine.err"
 work=$(mktemp -d /tmp/nucleus-bench.XXXXXX)
+mount -t tmpfs -o size=256m tmpfs "$work"
 cleanup() {
 	for rt in nucleus crun runc; do
 		for d in "$work/root-$rt"/*/; do
 			[ -d "$d" ] && "$(rt_bin $rt)" --root "$work/root-$rt" delete --force "$(basename "$d")" 2>/dev/null
 		done
 	done
-	rm -rf "$work"
+	umount "$work" && rmdir "$work"
 }
 rt_bin() { case $1 in nucleus) echo "$nucleus" ;; *) command -v "$1" ;; esac; }
 trap cleanup EXIT
