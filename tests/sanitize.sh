@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build nucleus-oci with ASan + UBSan in a separate directory and run the unit
-# tests and the core bats tests (cli, lifecycle, errors) with it.  Any
+# tests and the core bats tests (cli, lifecycle, errors, bad-input, faults) with it.  Any
 # sanitizer report fails the run: reports go to files (the runtime's stderr is
 # what the tests look at) and a non-empty report file is a failure.
 # Usage: tests/sanitize.sh [BUILDDIR]   (default: ./build-sanitizers)
@@ -34,7 +34,7 @@ export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1
 export NUCLEUS_OCI="$tree/nucleus-oci" NUCLEUS_SRCDIR="$src"
 rc=0
 "$tree/tests/unit/test-spec" >unit.log 2>&1 || { echo "unit tests failed:"; grep -v '^ok' unit.log | head -20; rc=1; }
-for t in cli lifecycle errors; do
+for t in cli lifecycle errors bad-input faults; do
 	bats --tap "$src/tests/bats/$t.bats" >"bats-$t.log" 2>&1 || {
 		echo "bats $t failed:"
 		grep -A5 '^not ok' "bats-$t.log" | head -40
@@ -46,5 +46,5 @@ if [ -n "$(ls -A "$reports")" ]; then
 	for f in "$reports"/*; do echo "== $f"; head -40 "$f"; done
 	rc=1
 fi
-[ $rc -eq 0 ] && echo "sanitizers: unit and bats (cli, lifecycle, errors) clean"
+[ $rc -eq 0 ] && echo "sanitizers: unit and bats (cli, lifecycle, errors, bad-input, faults) clean"
 exit $rc
