@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* nucleus-oci spec [--bundle DIR] [--rootless]: write a default config.json. */
+/* nucleus-oci spec [--bundle DIR] [--rootless] [--seccomp]: write a default config.json. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,12 +9,18 @@
 #include "commands.h"
 #include "util.h"
 
-enum { O_BUNDLE, O_ROOTLESS };
+enum { O_BUNDLE, O_ROOTLESS, O_SECCOMP };
 
 struct spec_opts {
 	const char *bundle;
 	bool rootless;
+	bool seccomp;
 };
+
+/* contrib/seccomp/default.json */
+static const char seccomp_default[] =
+#include "seccomp_default.inc"
+	;
 
 static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
 {
@@ -23,6 +29,8 @@ static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
 		o->bundle = arg;
 	else if (id == O_ROOTLESS)
 		o->rootless = true;
+	else if (id == O_SECCOMP)
+		o->seccomp = true;
 	return 0;
 }
 
@@ -38,7 +46,7 @@ static const char masked[] =
 	"\t\t\t\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\", \"/proc/sysrq-trigger\"\n"
 	"\t\t]\n";
 
-static char *default_spec(bool rootless)
+static char *default_spec(bool rootless, bool seccomp)
 {
 	char *sys_mount, *linux_part, *out;
 	uid_t uid = getuid();
@@ -108,6 +116,17 @@ static char *default_spec(bool rootless)
 		"\t}\n"
 		"}\n",
 		caps, caps, caps, rootless ? "" : ", \"gid=5\"", sys_mount, linux_part, masked);
+	if (seccomp) {
+		/* linux is the last member: the profile goes in before its closing brace. */
+		char *end = strrchr(out, '}'), *with;
+		while (end > out && *--end != '}')
+			;
+		*end = '\0';
+		with = xasprintf("%s\t\t,\"seccomp\": %.*s\n\t}\n}\n", out,
+				 (int)(strlen(seccomp_default) - 1), seccomp_default);
+		free(out);
+		out = with;
+	}
 	free(sys_mount);
 	free(linux_part);
 	return out;
@@ -118,6 +137,8 @@ int cmd_spec(struct globals *g, int argc, char **argv)
 	static const struct cli_opt opts[] = {
 		{"bundle", 'b', true, O_BUNDLE, "write config.json in this directory"},
 		{"rootless", 0, false, O_ROOTLESS, "a config for a container run without root"},
+		{"seccomp", 0, false, O_SECCOMP,
+		 "include the default seccomp profile (contrib/seccomp/default.json)"},
 		{NULL, 0, false, 0, NULL},
 	};
 	struct spec_opts o = {0};
@@ -127,7 +148,7 @@ int cmd_spec(struct globals *g, int argc, char **argv)
 	bool help;
 	int first = cli_parse(argc - 1, argv + 1, opts, opt_cb, &o, &help, &e);
 	if (help) {
-		cli_print_help("spec [--bundle DIR] [--rootless]", "Write a default config.json.", opts);
+		cli_print_help("spec [--bundle DIR] [--rootless] [--seccomp]", "Write a default config.json.", opts);
 		return 0;
 	}
 	if (first < 0)
@@ -145,7 +166,7 @@ int cmd_spec(struct globals *g, int argc, char **argv)
 			nerr_sys(&e, errno, "create config.json");
 		return command_fail(&e);
 	}
-	json = default_spec(o.rootless);
+	json = default_spec(o.rootless, o.seccomp);
 	if (write_all(fd, json, strlen(json)) < 0) {
 		nerr_sys(&e, errno, "write config.json");
 		return command_fail(&e);

@@ -13,6 +13,11 @@ int cmd_delete(struct globals *g, int argc, char **argv);
 int cmd_run(struct globals *g, int argc, char **argv);
 int cmd_list(struct globals *g, int argc, char **argv);
 int cmd_spec(struct globals *g, int argc, char **argv);
+int cmd_pause(struct globals *g, int argc, char **argv);
+int cmd_resume(struct globals *g, int argc, char **argv);
+int cmd_update(struct globals *g, int argc, char **argv);
+int cmd_ps(struct globals *g, int argc, char **argv);
+int cmd_events(struct globals *g, int argc, char **argv);
 
 /* Print the error (log file + stderr) and return the exit status 1. */
 int command_fail(const struct nerr *e);

@@ -20,9 +20,14 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "caps.h"
 #include "cgroup.h"
+#include "process_attrs.h"
+#include "seccomp_cache.h"
+#include "seccomp_filter.h"
 #include "init.h"
 #include "log.h"
+#include "mounts.h"
 #include "sync.h"
 #include "util.h"
 
@@ -81,7 +86,9 @@ struct create_ctx {
 	int pidfd;
 	int sync_fd;
 	int fifo_fd;
+	int cgroup_fd; /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
 	bool cgroup_made;
+	bool in_cgroup; /* clone3 placed the init in its cgroup2 cgroup */
 };
 
 static int load_config(const struct create_opts *o, struct create_ctx *x, struct nerr *e)
@@ -107,6 +114,10 @@ static int load_config(const struct create_opts *o, struct create_ctx *x, struct
 		return nerr_set(e, EINVAL, "config.json: process: required field missing");
 	if (!x->cfg->root.path)
 		return nerr_set(e, EINVAL, "config.json: root.path: required field missing");
+	r = process_attrs_check(x->cfg, e);
+	if (r < 0)
+		return nerr_wrap(e, "config.json");
+	caps_warn_unknown(&x->cfg->process->capabilities);
 	if (x->cfg->process->terminal && !o->console_socket)
 		return nerr_set(e, EINVAL, "config.json: process.terminal is true but no --console-socket was given");
 	if (!x->cfg->process->terminal && o->console_socket)
@@ -175,7 +186,19 @@ static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int clo
 	ca.flags = clone_flags | CLONE_PIDFD;
 	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	ca.exit_signal = SIGCHLD;
+	if (x->cgroup_fd >= 0) {
+		/* Born in its cgroup: no instant of the init runs outside it. */
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)x->cgroup_fd;
+	}
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	x->in_cgroup = pid >= 0 && x->cgroup_fd >= 0;
+	if (pid < 0 && x->cgroup_fd >= 0 && errno != ENOSYS) {
+		/* kernels before 5.7, or a cgroup2 that refuses it: join after the clone */
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		ca.cgroup = 0;
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	}
 	if (pid < 0 && errno == ENOSYS) {
 		pid = fork();
 		if (pid == 0 && unshare((int)clone_flags) < 0)
@@ -257,26 +280,68 @@ static int parent_setup(struct create_ctx *x, struct nerr *e)
 	return r < 0 ? nerr_sys(e, -r, "write to container init") : 0;
 }
 
-static int follow_init(struct create_ctx *x, struct nerr *e)
+/* The init loaded a seccomp filter with a listener: hand its fd on. */
+static int seccomp_listener(struct create_ctx *x, const struct oci_state *st, int fd,
+			    struct nerr *e)
+{
+	const struct oci_seccomp *sc = x->cfg->linux_.seccomp;
+	int r;
+
+	if (fd < 0 || !sc || !sc->listener_path) {
+		if (fd >= 0)
+			close(fd);
+		return nerr_set(e, EPROTO, "container init: unexpected seccomp notify fd");
+	}
+	r = seccomp_send_to_listener(sc->listener_path, sc->listener_metadata, st, fd, e);
+	close(fd);
+	if (r < 0)
+		return r;
+	r = sync_send(x->sync_fd, SYNC_CONTINUE);
+	return r < 0 ? nerr_sys(e, -r, "write to container init") : 0;
+}
+
+/* Socket activation (sd_listen_fds): fds 3.. are passed on when LISTEN_FDS
+ * is set for us, as runc does. */
+static int listen_fds_count(void)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	long long n, p;
+
+	if (!fds || parse_int(fds, &n) < 0 || n <= 0 || n > 1024)
+		return 0;
+	if (pid && (parse_int(pid, &p) < 0 || p != (long long)getpid()))
+		return 0;
+	return (int)n;
+}
+
+static int follow_init(struct create_ctx *x, const struct oci_state *st, struct nerr *e)
 {
 	for (;;) {
 		struct sync_msg m;
-		int r = sync_recv(x->sync_fd, &m, NULL);
+		int passfd = -1;
+		int r = sync_recv(x->sync_fd, &m, &passfd);
 		if (r == -EPIPE)
 			return nerr_set(e, EPIPE, "container init exited before reporting its state");
 		if (r < 0)
 			return nerr_sys(e, -r, "read from container init");
 		switch (m.type) {
 		case SYNC_ERROR:
-			return nerr_set(e, m.errnum, "%s", m.text);
+			return nerr_set(e, m.errnum, "container init (%s): %s", m.stage, m.text);
 		case SYNC_CREATE_RUNTIME:
 			r = sync_send(x->sync_fd, SYNC_CONTINUE);
 			if (r < 0)
 				return nerr_sys(e, -r, "write to container init");
 			break;
+		case SYNC_SECCOMP_FD:
+			r = seccomp_listener(x, st, passfd, e);
+			if (r < 0)
+				return r;
+			break;
 		case SYNC_READY:
 			return 0;
 		default:
+			if (passfd >= 0)
+				close(passfd);
 			return nerr_set(e, EPROTO, "container init: unexpected message %u", m.type);
 		}
 	}
@@ -310,7 +375,7 @@ static void create_cleanup(struct create_ctx *x, struct container *c)
 			kill(x->pid, SIGKILL);
 		waitpid(x->pid, NULL, 0);
 	}
-	if (x->cgroup_made)
+	if (x->cgroup_made && x->cgroup_path)
 		cgroup_destroy(x->cgroup_path, &ignored);
 	if (c->dirfd >= 0)
 		lifecycle_destroy(c);
@@ -319,8 +384,9 @@ static void create_cleanup(struct create_ctx *x, struct container *c)
 int container_create(struct globals *g, const struct create_opts *o, struct container *c,
 		     int *pidfd_out, struct nerr *e)
 {
-	struct create_ctx x = {.pidfd = -1, .sync_fd = -1, .fifo_fd = -1};
+	struct create_ctx x = {.pidfd = -1, .sync_fd = -1, .fifo_fd = -1, .cgroup_fd = -1};
 	struct init_args a = {0};
+	struct seccomp_prog sprog = {0};
 	int sv[2] = {-1, -1};
 	uint64_t start_time = 0;
 	int r;
@@ -352,12 +418,22 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 				fchownat(c->dirfd, EXEC_FIFO_NAME, x.cfg->linux_.uid_mappings[i].host_id,
 					 (gid_t)-1, AT_SYMLINK_NOFOLLOW);
 	}
+	if (x.cfg->linux_.seccomp) {
+		/* Compiled here, before the init exists: it inherits the BPF. */
+		r = seccomp_cache_prepare(c->rootfd, x.cfg->linux_.seccomp, &sprog, e);
+		if (r < 0)
+			goto fail;
+		a.seccomp = &sprog;
+	}
 	r = sync_socketpair(sv);
 	if (r < 0) {
 		r = nerr_sys(e, -r, "socketpair");
 		goto fail;
 	}
 	r = open_ns_paths(x.cfg, &a, e);
+	if (r < 0)
+		goto fail;
+	r = mounts_prepare_idmapped(x.cfg, &a.prepared_mounts, e);
 	if (r < 0)
 		goto fail;
 	a.cfg = x.cfg;
@@ -367,12 +443,25 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	a.no_pivot = o->no_pivot;
 	a.no_new_keyring = o->no_new_keyring;
 	a.preserve_fds = o->preserve_fds;
-	x.cgroup_path = cgroup_path_for(x.cfg->linux_.cgroups_path, o->id);
+	a.listen_fds = listen_fds_count();
+	r = cgroup_path_for(x.cfg->linux_.cgroups_path, o->id, &x.cgroup_path, e);
+	if (r < 0)
+		goto fail;
+	/* The cgroup and its limits exist before the init does. */
+	x.cgroup_made = true;
+	r = cgroup_create(x.cgroup_path, &x.cfg->linux_.resources, x.cfg->linux_.devices,
+			  x.cfg->linux_.n_devices, &x.cgroup_fd, e);
+	if (r == -EEXIST)
+		x.cgroup_made = false; /* another container's: not ours to remove */
+	if (r < 0)
+		goto fail;
 	{
 		const int close_in_child[] = {c->dirfd, c->rootfd, sv[0]};
 		x.pid = spawn_init(&x, &a, close_in_child, ARRAY_SIZE(close_in_child), e);
 	}
 	close_ns_fds(&a);
+	mounts_close_prepared(a.prepared_mounts, x.cfg->n_mounts);
+	a.prepared_mounts = NULL;
 	close(sv[1]);
 	sv[1] = -1;
 	if (x.pid < 0) {
@@ -408,14 +497,13 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	if (r < 0)
 		goto fail;
 
-	r = cgroup_create(x.cgroup_path, x.pid, &x.cfg->linux_.resources, e);
-	x.cgroup_made = true;
+	r = cgroup_enter(x.cgroup_path, x.pid, x.in_cgroup, e);
 	if (r < 0)
 		goto fail;
 	r = parent_setup(&x, e);
 	if (r < 0)
 		goto fail;
-	r = follow_init(&x, e);
+	r = follow_init(&x, c->state, e);
 	if (r < 0)
 		goto fail;
 
@@ -441,6 +529,9 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	}
 	close(x.sync_fd);
 	close(x.fifo_fd);
+	seccomp_prog_release(&sprog);
+	if (x.cgroup_fd >= 0)
+		close(x.cgroup_fd);
 	free(x.cgroup_path);
 	oci_config_free(x.cfg);
 	if (pidfd_out)
@@ -450,6 +541,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	return 0;
 
 fail:
+	seccomp_prog_release(&sprog);
 	create_cleanup(&x, c);
 	if (sv[0] >= 0)
 		close(sv[0]);
@@ -459,6 +551,8 @@ fail:
 		close(x.fifo_fd);
 	if (x.pidfd >= 0)
 		close(x.pidfd);
+	if (x.cgroup_fd >= 0)
+		close(x.cgroup_fd);
 	free(x.cgroup_path);
 	lifecycle_close(c);
 out_cfg:
@@ -546,15 +640,18 @@ int container_delete(struct container *c, bool force, struct nerr *e)
 	}
 	if (strcmp(status, "stopped")) {
 		_cleanup_close_ int pidfd = lifecycle_pidfd(c->state);
-		if (c->state && c->state->cgroup_path)
+		if (c->state && c->state->cgroup_path) {
+			/* Frozen (v1) tasks cannot act on SIGKILL: thaw first. */
+			if (cgroup_is_frozen(c->state->cgroup_path))
+				cgroup_freeze(c->state->cgroup_path, false, e);
 			cgroup_kill_all(c->state->cgroup_path, SIGKILL, e);
+		}
 		if (pidfd >= 0) {
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 			wait_gone(pidfd);
 		}
 	}
 	if (c->state && c->state->cgroup_path) {
-		/* Paused processes cannot die: thaw is the cgroup driver's job on delete. */
 		r = cgroup_destroy(c->state->cgroup_path, e);
 		if (r < 0)
 			log_warn("%s", e->msg);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "mounts.h"
+#include "process_attrs.h"
 #include "security.h"
 #include "sync.h"
 #include "util.h"
@@ -126,28 +127,14 @@ static int create_runtime_hooks(struct init_args *a, struct nerr *e)
 	return sync_expect(a->sync_fd, SYNC_CONTINUE, e);
 }
 
-static int apply_sysctl(struct init_args *a, struct nerr *e)
+/* Nothing of the host reaches the process: close what we were started with
+ * (besides stdio, the preserved and socket-activation fds and our own
+ * channels) before the cwd is entered. */
+static int close_extra_fds(struct init_args *a, struct security_plan *plan, struct nerr *e)
 {
-	const struct oci_kv_list *s = &a->cfg->linux_.sysctl;
-	for (size_t i = 0; i < s->len; i++) {
-		char path[PATH_MAX];
-		int r;
-		snprintf(path, sizeof path, "/proc/sys/%s", s->items[i].key);
-		for (char *p = path + 10; *p; p++)
-			if (*p == '.')
-				*p = '/';
-		r = write_file_at(AT_FDCWD, path, s->items[i].value, strlen(s->items[i].value));
-		if (r < 0)
-			return nerr_sys(e, -r, "sysctl %s=%s", s->items[i].key, s->items[i].value);
-	}
-	return 0;
-}
-
-static int change_dir(struct init_args *a, struct nerr *e)
-{
-	const char *cwd = a->cfg->process->cwd ? a->cfg->process->cwd : "/";
-	if (chdir(cwd) < 0 && errno != EACCES)
-		return nerr_sys(e, errno, "chdir to cwd \"%s\"", cwd);
+	const int keep[] = {a->sync_fd, a->fifo_fd, plan->landlock_fd};
+	(void)e;
+	security_close_fds(3 + a->listen_fds + a->preserve_fds, keep, ARRAY_SIZE(keep));
 	return 0;
 }
 
@@ -189,19 +176,52 @@ static int find_executable(const struct oci_process *p, char *out, size_t outsz,
 	return nerr_set(e, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
-static int process_creds(struct init_args *a, struct nerr *e)
+/* execve wants NULL-terminated vectors; the model keeps {items, len}. */
+static char **strv_terminated(const struct oci_strv *v)
 {
-	const struct oci_process *p = a->cfg->process;
-	int r = security_drop_bounding(p, e);
-	if (r == 0)
-		r = security_switch_user(p, e);
-	if (r == 0 && p->cwd && chdir(p->cwd) < 0)
-		return nerr_sys(e, errno, "chdir to cwd \"%s\"", p->cwd);
-	if (r == 0)
-		r = security_apply_caps(p, e);
-	if (r == 0)
-		r = security_no_new_privs(p, e);
-	return r;
+	char **out = xcalloc(v->len + 1, sizeof *out);
+	for (size_t i = 0; i < v->len; i++)
+		out[i] = v->items[i];
+	return out;
+}
+
+/* The vectors for execve, built before seccomp so nothing is allocated
+ * under the filter.  Socket activation: the process is told how many fds it
+ * got and that they are for it (its pid is ours: execve keeps it). */
+static int exec_vectors(struct init_args *a, struct nerr *e)
+{
+	const struct oci_strv *env = &a->cfg->process->env;
+	size_t n = 0;
+
+	(void)e;
+	a->exec_argv = strv_terminated(&a->cfg->process->args);
+	if (a->listen_fds <= 0) {
+		a->exec_env = strv_terminated(env);
+		return 0;
+	}
+	a->exec_env = xcalloc(env->len + 3, sizeof *a->exec_env);
+	for (size_t i = 0; i < env->len; i++)
+		if (!str_has_prefix(env->items[i], "LISTEN_FDS=") &&
+		    !str_has_prefix(env->items[i], "LISTEN_PID="))
+			a->exec_env[n++] = env->items[i];
+	a->exec_env[n++] = xasprintf("LISTEN_FDS=%d", a->listen_fds);
+	a->exec_env[n++] = xasprintf("LISTEN_PID=%d", (int)getpid());
+	return 0;
+}
+
+static int confine(struct init_args *a, struct security_plan *plan, struct nerr *e)
+{
+	int notify_fd = -1, r;
+
+	r = security_confine(a->cfg->process, plan, &notify_fd, e);
+	if (r < 0 || notify_fd < 0)
+		return r;
+	/* The parent sends it on to listenerPath with the container state. */
+	r = sync_send_fd(a->sync_fd, SYNC_SECCOMP_FD, notify_fd);
+	close(notify_fd);
+	if (r < 0)
+		return nerr_sys(e, -r, "send the seccomp notify fd to the parent");
+	return sync_expect(a->sync_fd, SYNC_CONTINUE, e);
 }
 
 static int report_ready(struct init_args *a, struct nerr *e)
@@ -217,15 +237,6 @@ static int report_ready(struct init_args *a, struct nerr *e)
 	close(a->sync_fd);
 	a->sync_fd = -1;
 	return 0;
-}
-
-/* execve wants NULL-terminated vectors; the model keeps {items, len}. */
-static char **strv_terminated(const struct oci_strv *v)
-{
-	char **out = xcalloc(v->len + 1, sizeof *out);
-	for (size_t i = 0; i < v->len; i++)
-		out[i] = v->items[i];
-	return out;
 }
 
 __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, const char *exe)
@@ -244,9 +255,10 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, c
 		close(fd);
 		close(a->fifo_fd);
 	}
-	/* Nothing of the runtime's reaches the process: stdio and preserved fds only. */
-	syscall(SYS_close_range, 3 + a->preserve_fds, ~0U, 0);
-	execve(exe, strv_terminated(&p->args), strv_terminated(&p->env));
+	/* Nothing of the runtime's reaches the process: stdio, LISTEN_FDS and
+	 * preserved fds only. */
+	syscall(SYS_close_range, 3 + a->listen_fds + a->preserve_fds, ~0U, 0);
+	execve(exe, a->exec_argv, a->exec_env);
 	fprintf(stderr, "exec: \"%s\": %s\n", p->args.items[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
 }
@@ -271,6 +283,7 @@ void init_main(struct init_args *a)
 {
 	struct nerr e = {0};
 	const char *stage = "start";
+	struct security_plan plan = {.landlock_fd = -1};
 	char exe[PATH_MAX];
 	int rootfd = -1;
 
@@ -278,21 +291,28 @@ void init_main(struct init_args *a)
 	/* Not dumpable until execve: the container cannot reach our memory or binary. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
+	STEP("execCPUAffinity", process_attrs_cpu_affinity(a->cfg->process, false, &e));
 	STEP("namespaces", join_namespaces(a, &e));
 	STEP("parent setup", parent_setup(a, &e));
+	STEP("execCPUAffinity", process_attrs_cpu_affinity(a->cfg->process, true, &e));
 	STEP("user namespace", become_root(a, &e));
 	STEP("namespaces", enter_late_namespaces(a, &e));
 	STEP("hostname", set_names(a, &e));
 	STEP("keyring", new_keyring(a, &e));
-	STEP("mounts", mounts_setup(a->cfg, a->rootfs, &rootfd, &e));
+	STEP("mounts", mounts_setup(a->cfg, a->rootfs, a->prepared_mounts, &rootfd, &e));
 	STEP("createRuntime hooks", create_runtime_hooks(a, &e));
-	STEP("pivot_root", mounts_enter_root(rootfd, a->rootfs, a->no_pivot, &e));
+	STEP("pivot_root", mounts_enter_root(a->cfg, rootfd, a->rootfs, a->no_pivot, &e));
 	close(rootfd);
+	STEP("sysctl", process_attrs_apply_sysctl(a->cfg, &e));
 	STEP("filesystem", mounts_finalize(a->cfg, &e));
-	STEP("sysctl", apply_sysctl(a, &e));
 	STEP("rlimits", security_apply_rlimits(a->cfg->process, &e));
-	STEP("cwd", change_dir(a, &e));
-	STEP("user and capabilities", process_creds(a, &e));
+	STEP("process attributes",
+	     process_attrs_apply(a->cfg->process, a->cfg->linux_.personality, &e));
+	STEP("landlock", security_prepare(a->cfg->process, a->seccomp, a->fifo_fd, &plan, &e));
+	STEP("environment", exec_vectors(a, &e));
+	STEP("file descriptors", close_extra_fds(a, &plan, &e));
+	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, true, &e));
+	STEP("user, capabilities, seccomp", confine(a, &plan, &e));
 	STEP("executable", find_executable(a->cfg->process, exe, sizeof exe, &e));
 	STEP("ready", report_ready(a, &e));
 	wait_start_and_exec(a, exe);

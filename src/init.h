@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "oci_spec.h"
+#include "seccomp_filter.h"
 
 struct init_args {
 	const struct oci_config *cfg;
@@ -17,6 +18,11 @@ struct init_args {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
+	int *prepared_mounts; /* detached mounts made by the parent, one per mount or NULL */
+	int listen_fds;	  /* socket activation: fds 3.. passed first (LISTEN_FDS) */
+	const struct seccomp_prog *seccomp; /* compiled by the parent; NULL: none */
+	char **exec_argv; /* built by the init before seccomp */
+	char **exec_env;  /* process env, with LISTEN_FDS/LISTEN_PID when activated */
 };
 
 /* Never returns: execs the process or reports an error and exits. */

@@ -39,6 +39,11 @@ static const struct {
 	{"run", cmd_run, "create and start a container"},
 	{"list", cmd_list, "list containers"},
 	{"spec", cmd_spec, "write a default config.json"},
+	{"pause", cmd_pause, "freeze every process of a container"},
+	{"resume", cmd_resume, "thaw every process of a paused container"},
+	{"update", cmd_update, "update the cgroup limits of a container"},
+	{"ps", cmd_ps, "list the processes of a container"},
+	{"events", cmd_events, "print cgroup statistics and OOM events"},
 };
 
 struct global_ctx {

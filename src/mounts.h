@@ -6,21 +6,37 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "mount_opts.h"
 #include "oci_spec.h"
 
 /* Make / private (or per rootfsPropagation), bind the rootfs on itself and
  * mount everything in cfg->mounts and the devices; *rootfd is an O_PATH fd
- * of the rootfs mount. Runs inside the new mount namespace. */
-int mounts_setup(const struct oci_config *cfg, const char *rootfs, int *rootfd, struct nerr *e);
-/* pivot_root into rootfd (or MS_MOVE + chroot with no_pivot). */
-int mounts_enter_root(int rootfd, const char *rootfs, bool no_pivot, struct nerr *e);
+ * of the rootfs mount.  prepared (NULL or one fd per mount, -1 for none)
+ * holds detached mounts made by the parent (idmapped binds): they are
+ * attached in place of a bind of the source.  Runs inside the new mount namespace. */
+int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *prepared, int *rootfd,
+                 struct nerr *e);
+/* pivot_root into rootfd (or MS_MOVE + chroot with no_pivot), then apply rootfsPropagation. */
+int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *rootfs, bool no_pivot,
+                      struct nerr *e);
 /* After entering the root: masked paths, read-only paths, root.readonly. */
 int mounts_finalize(const struct oci_config *cfg, struct nerr *e);
+
+/* In the parent, before the init is cloned: one detached idmapped mount per idmap/ridmap
+ * mount in cfg (open_tree + mount_setattr MOUNT_ATTR_IDMAP).  *fds gets n_mounts fds (-1
+ * where none) or NULL when the config has no idmapped mount. */
+int mounts_prepare_idmapped(const struct oci_config *cfg, int **fds, struct nerr *e);
+void mounts_close_prepared(int *fds, size_t n);
+
+/* The cgroup mount (one cgroup2, or a tmpfs with one mount per v1 hierarchy). */
+int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struct mount_plan *pl,
+                  struct nerr *e);
 
 /* Resolve `path` inside the tree at rootfd, never leaving it, creating
  * missing directories (and the last component as a file when as_file). */
 int mounts_mkpath_in_root(int rootfd, const char *path, bool as_file, struct nerr *e);
-/* openat2(RESOLVE_IN_ROOT) with an O_PATH fallback walk. */
-int mounts_open_in_root(int rootfd, const char *path, int flags, bool nofollow_last, struct nerr *e);
+/* openat2(RESOLVE_IN_ROOT): returns an fd or -errno (e is left untouched). */
+int mounts_open_in_root(int rootfd, const char *path, int flags, bool nofollow_last,
+                        struct nerr *e);
 
 #endif

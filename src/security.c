@@ -1,21 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Credentials, in the order that works: the bounding set is dropped while the
- * process still has CAP_SETPCAP, the user switch keeps the permitted set
- * (PR_SET_KEEPCAPS), then the requested effective/permitted/inheritable sets
- * are installed and finally the ambient set is raised.
+ * The confinement sequence of the container process.  The order is what
+ * makes it work and what makes it safe:
+ *   1. rlimits while still root (raising a hard limit needs privilege);
+ *   2. the Landlock ruleset built as root inside the container (it opens
+ *      paths); the seccomp filter was compiled by the parent before the init
+ *      existed (seccomp_cache.c);
+ *   3. every fd the runtime did not mean to pass closed, then the cwd entered
+ *      from inside the container root (CVE-2024-21626);
+ *   4. the bounding set dropped while CAP_SETPCAP is still held, the user
+ *      switched keeping the permitted set (PR_SET_KEEPCAPS);
+ *   5. with no_new_privs: capabilities, no_new_privs, Landlock, seccomp;
+ *      without it the kernel wants CAP_SYS_ADMIN for Landlock and seccomp, so
+ *      they come before the final capabilities are installed.
+ * Seccomp is last, so the filter need not allow setuid, setgroups or mount.
  */
 #include "security.h"
 
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "caps.h"
+#include "landlock.h"
 #include "log.h"
 #include "util.h"
 
@@ -30,55 +45,75 @@ int security_apply_rlimits(const struct oci_process *p, struct nerr *e)
 	return 0;
 }
 
-static int cap_from_name_checked(const char *name, cap_value_t *v)
+int security_prepare(const struct oci_process *p, const struct seccomp_prog *seccomp, int fifo_fd,
+                     struct security_plan *plan, struct nerr *e)
 {
-	if (cap_from_name(name, v) < 0)
-		return -EINVAL;
-	if (*v > CAP_LAST_CAP && !CAP_IS_SUPPORTED(*v))
-		return -EINVAL;
-	if (!CAP_IS_SUPPORTED(*v))
-		return -EINVAL;
+	plan->landlock_fd = -1;
+	plan->has_seccomp = seccomp != NULL;
+	if (seccomp)
+		plan->seccomp = *seccomp;
+	return landlock_prepare(&p->landlock, fifo_fd, &plan->landlock_fd, e);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+void security_close_fds(int from, const int *keep, size_t n_keep)
+{
+	int sorted[8];
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_keep && n < ARRAY_SIZE(sorted); i++)
+		if (keep[i] >= from)
+			sorted[n++] = keep[i];
+	qsort(sorted, n, sizeof *sorted, cmp_int);
+	for (size_t i = 0; i < n; i++) {
+		if (sorted[i] > from)
+			syscall(SYS_close_range, from, sorted[i] - 1, 0);
+		from = sorted[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
+}
+
+int security_enter_cwd(const char *cwd, bool tolerate_eacces, struct nerr *e)
+{
+	struct open_how how = {
+	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	_cleanup_close_ int root = -1, fd = -1;
+	char buf[64];
+
+	if (!cwd)
+		cwd = "/";
+	/* After pivot_root "/" is the container's root: resolve from it. */
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return nerr_sys(e, errno, "open the container root");
+	fd = (int)syscall(SYS_openat2, root, cwd, &how, sizeof how);
+	if (fd < 0 && tolerate_eacces && errno == EACCES)
+		return 0;
+	if (fd < 0 && errno == ELOOP)
+		return nerr_set(e, ELOOP,
+		                "process.cwd \"%s\": resolves through a magic link (such as "
+		                "/proc/self/fd): refused, it could lead out of the container",
+		                cwd);
+	if (fd < 0)
+		return nerr_sys(e, errno, "process.cwd \"%s\"", cwd);
+	if (fchdir(fd) < 0)
+		return nerr_sys(e, errno, "chdir to process.cwd \"%s\"", cwd);
+	/* The kernel says "(unreachable)" when the cwd is outside our root. */
+	if (!getcwd(buf, sizeof buf) && errno == ENOENT)
+		return nerr_set(e, EPERM, "process.cwd \"%s\": outside the container root", cwd);
 	return 0;
 }
 
-/* Bit set of the named capabilities; unknown names are warned about and skipped. */
-static uint64_t caps_mask(const struct oci_strv *names)
+static int switch_user(const struct oci_user *u, struct nerr *e)
 {
-	uint64_t m = 0;
-	for (size_t i = 0; i < names->len; i++) {
-		cap_value_t v;
-		if (cap_from_name_checked(names->items[i], &v) < 0) {
-			log_warn("unknown or unsupported capability \"%s\" ignored", names->items[i]);
-			continue;
-		}
-		m |= 1ULL << v;
-	}
-	return m;
-}
+	_cleanup_free_ gid_t *gids = NULL;
 
-int security_drop_bounding(const struct oci_process *p, struct nerr *e)
-{
-	uint64_t keep;
-	if (!p->capabilities.present)
-		keep = 0;
-	else
-		keep = caps_mask(&p->capabilities.bounding);
-	for (cap_value_t c = 0; c <= CAP_LAST_CAP || CAP_IS_SUPPORTED(c); c++) {
-		if (!CAP_IS_SUPPORTED(c))
-			break;
-		if (keep & (1ULL << c))
-			continue;
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
-			return nerr_sys(e, errno, "drop capability %s from the bounding set",
-					cap_to_name(c));
-	}
-	return 0;
-}
-
-int security_switch_user(const struct oci_process *p, struct nerr *e)
-{
-	const struct oci_user *u = &p->user;
-	gid_t *gids = NULL;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return nerr_sys(e, errno, "prctl(PR_SET_KEEPCAPS)");
 	if (u->n_additional_gids > 0) {
@@ -86,69 +121,66 @@ int security_switch_user(const struct oci_process *p, struct nerr *e)
 		for (size_t i = 0; i < u->n_additional_gids; i++)
 			gids[i] = u->additional_gids[i];
 	}
-	if (setgroups(u->n_additional_gids, gids) < 0 && !(errno == EPERM && u->n_additional_gids == 0)) {
-		int err = errno;
-		free(gids);
-		return nerr_sys(e, err, "setgroups");
-	}
-	free(gids);
+	/* In a user namespace with setgroups denied only an empty list can fail harmlessly. */
+	if (setgroups(u->n_additional_gids, gids) < 0 &&
+	    !(errno == EPERM && u->n_additional_gids == 0))
+		return nerr_sys(e, errno, "setgroups (process.user.additionalGids)");
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
-		return nerr_sys(e, errno, "setresgid %u", u->gid);
+		return nerr_sys(e, errno, "setresgid %u (process.user.gid)", u->gid);
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
-		return nerr_sys(e, errno, "setresuid %u", u->uid);
-	if (u->has_umask)
-		umask((mode_t)u->umask);
-	else
-		umask(022);
+		return nerr_sys(e, errno, "setresuid %u (process.user.uid)", u->uid);
+	umask(u->has_umask ? (mode_t)u->umask : 022);
 	return 0;
 }
 
-int security_apply_caps(const struct oci_process *p, struct nerr *e)
-{
-	const struct oci_capabilities *c = &p->capabilities;
-	uint64_t eff = 0, perm = 0, inh = 0, amb = 0;
-	cap_t caps;
-
-	if (c->present) {
-		eff = caps_mask(&c->effective);
-		perm = caps_mask(&c->permitted);
-		inh = caps_mask(&c->inheritable);
-		amb = caps_mask(&c->ambient);
-	}
-	caps = cap_init();
-	if (!caps)
-		return nerr_sys(e, errno, "cap_init");
-	for (cap_value_t v = 0; v < 64; v++) {
-		if (!CAP_IS_SUPPORTED(v))
-			break;
-		if (eff & (1ULL << v))
-			cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
-		if (perm & (1ULL << v))
-			cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET);
-		if (inh & (1ULL << v))
-			cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
-	}
-	if (cap_set_proc(caps) < 0) {
-		int err = errno;
-		cap_free(caps);
-		return nerr_sys(e, err, "set capabilities");
-	}
-	cap_free(caps);
-	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return nerr_sys(e, errno, "clear ambient capabilities");
-	for (cap_value_t v = 0; v < 64; v++) {
-		if (!(amb & (1ULL << v)))
-			continue;
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
-			return nerr_sys(e, errno, "raise ambient capability %s", cap_to_name(v));
-	}
-	return 0;
-}
-
-int security_no_new_privs(const struct oci_process *p, struct nerr *e)
+static int no_new_privs(const struct oci_process *p, struct nerr *e)
 {
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return nerr_sys(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
 	return 0;
+}
+
+/* Landlock then seccomp: the ruleset fd is closed by enforcing it, so the
+ * seccomp filter need not allow landlock_restrict_self. */
+static int restrict_self(struct security_plan *plan, int *notify_fd, struct nerr *e)
+{
+	int fd = plan->landlock_fd;
+	int r;
+
+	plan->landlock_fd = -1;
+	r = landlock_enforce(fd, e);
+	if (r < 0 || !plan->has_seccomp)
+		return r;
+	return seccomp_install(&plan->seccomp, notify_fd, e);
+}
+
+int security_confine(const struct oci_process *p, struct security_plan *plan, int *notify_fd,
+                     struct nerr *e)
+{
+	bool restricts = plan->has_seccomp || plan->landlock_fd >= 0;
+	int r;
+
+	*notify_fd = -1;
+	r = caps_drop_bounding(&p->capabilities, e);
+	if (r == 0)
+		r = switch_user(&p->user, e);
+	if (r == 0)
+		r = security_enter_cwd(p->cwd, false, e);
+	if (r < 0)
+		return r;
+	if (!p->no_new_privileges && restricts) {
+		r = caps_raise_sys_admin(e);
+		if (r < 0)
+			return nerr_wrap(e, "seccomp/landlock without noNewPrivileges");
+		r = restrict_self(plan, notify_fd, e);
+		if (r == 0)
+			r = caps_apply(&p->capabilities, e);
+		return r;
+	}
+	r = caps_apply(&p->capabilities, e);
+	if (r == 0)
+		r = no_new_privs(p, e);
+	if (r == 0)
+		r = restrict_self(plan, notify_fd, e);
+	return r;
 }

@@ -109,7 +109,7 @@ int sync_expect(int fd, enum sync_type want, struct nerr *e)
 	if (r < 0)
 		return nerr_sys(e, -r, "read from container init");
 	if (m.type == SYNC_ERROR)
-		return nerr_set(e, m.errnum, "%s", m.text);
+		return nerr_set(e, m.errnum, "container init (%s): %s", m.stage, m.text);
 	if (m.type != want)
 		return nerr_set(e, EPROTO, "container init: unexpected message %u (wanted %u)", m.type,
 				want);

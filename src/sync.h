@@ -20,6 +20,8 @@ enum sync_type {
 	SYNC_CONTINUE,	      /* parent -> init: hooks ran */
 	SYNC_READY,	      /* init -> parent: set up, about to wait for start */
 	SYNC_ACK,	      /* parent -> init: state saved, detach */
+	SYNC_SECCOMP_FD,      /* init -> parent: seccomp notify fd attached; parent
+				 sends it to listenerPath and answers SYNC_CONTINUE */
 };
 
 struct sync_msg {

@@ -6,3 +6,9 @@ tests_unit_test_spec_LDADD = libocispec.a $(YAJL_LIBS)
 # Tests without an extension in TEST_EXTENSIONS use LOG_DRIVER, not
 # TEST_LOG_DRIVER (that one is for ".test"); the unit test programs speak TAP.
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+
+# Unit tests for the mount option table and the context secret filter.
+check_PROGRAMS += tests/unit/test-mount-opts
+TESTS += tests/unit/test-mount-opts
+tests_unit_test_mount_opts_SOURCES = tests/unit/test_mount_opts.c \
+	src/mount_opts.c src/context.c src/log.c src/error.c src/util.c

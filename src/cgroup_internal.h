@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private to the cgroup module: the probed host layout, the file helpers
+ * every driver uses, and the entry points of the v1 and v2 drivers and of
+ * the v2 device filter (eBPF).  src/cgroup.c chooses, per controller, the
+ * driver that owns it: on a hybrid host a controller mounted as v1 goes to
+ * the v1 driver and one enabled on the unified mount goes to the v2 driver.
+ */
+#ifndef NUCLEUS_CGROUP_INTERNAL_H
+#define NUCLEUS_CGROUP_INTERNAL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cgroup.h"
+
+enum cg_controller {
+	CG_CPU,
+	CG_CPUACCT,
+	CG_CPUSET,
+	CG_MEMORY,
+	CG_DEVICES,
+	CG_FREEZER,
+	CG_BLKIO,
+	CG_PIDS,
+	CG_HUGETLB,
+	CG_NET_CLS,
+	CG_NET_PRIO,
+	CG_RDMA,
+	CG_MISC,
+	CG_PERF_EVENT,
+	CG_COUNT
+};
+
+#define CG_MAX_HIERARCHIES 32
+
+struct cg_hierarchy {
+	char mnt[PATH_MAX];
+	bool v2;
+	unsigned ctrl; /* bit per enum cg_controller: mounted here (v1) or available (v2) */
+};
+
+struct cg_layout {
+	struct cg_hierarchy h[CG_MAX_HIERARCHIES];
+	int n;
+	int unified; /* index of the cgroup2 mount, -1 when none */
+	enum cgroup_mode mode;
+};
+
+/* The directory of one controller for a cgroup path, or -ENOENT. */
+struct cg_dir {
+	char path[PATH_MAX];
+	bool v2;
+};
+
+int cg_layout_probe(struct cg_layout *l, struct nerr *e);
+int cg_controller_dir(const struct cg_layout *l, enum cg_controller c, const char *path,
+                      struct cg_dir *d);
+const char *cg_controller_name(enum cg_controller c);
+
+/* Apply every resource to the cgroup, each controller by its driver. */
+int cg_apply_resources(const struct cg_layout *l, const char *path, const struct oci_resources *res,
+                       bool update, struct nerr *e);
+
+/* Write value to dir/file; the error names the file and the value. */
+int cg_write(const char *dir, const char *file, const char *value, struct nerr *e);
+int cg_writef(const char *dir, const char *file, struct nerr *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Read dir/file into buf (NUL-terminated, trailing newline stripped). */
+int cg_read(const char *dir, const char *file, char *buf, size_t size);
+int cg_read_u64(const char *dir, const char *file, uint64_t *out);
+/* "key value" lines (memory.stat, cgroup.events ...): the value of key. */
+int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *out);
+bool cg_file_exists(const char *dir, const char *file);
+
+/* v1 driver: one function per controller, dir is that controller's cgroup. */
+int cg1_set_memory(const char *dir, const struct oci_memory *m, bool update, struct nerr *e);
+int cg1_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e);
+int cg1_set_cpuset(const char *dir, const struct oci_cpu *c, struct nerr *e);
+int cg1_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e);
+int cg1_set_blkio(const char *dir, const struct oci_blkio *b, struct nerr *e);
+int cg1_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t n, struct nerr *e);
+int cg1_set_net_cls(const char *dir, const struct oci_network *n, struct nerr *e);
+int cg1_set_net_prio(const char *dir, const struct oci_network *n, struct nerr *e);
+int cg1_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n, bool update,
+                    struct nerr *e);
+int cg_set_rdma(const char *dir, const struct oci_rdma_limit *l, size_t n, struct nerr *e);
+int cg1_freeze(const char *dir, bool freeze, struct nerr *e);
+void cg1_stats_memory(const char *dir, struct cgroup_stats *st);
+void cg1_stats_cpu(const char *dir, const char *acct_dir, struct cgroup_stats *st);
+void cg1_stats_blkio(const char *dir, struct cgroup_stats *st);
+
+/* v2 driver. */
+int cg2_enable_controllers(const char *mnt, const char *path, struct nerr *e);
+int cg2_set_memory(const char *dir, const struct oci_memory *m, bool update, struct nerr *e);
+int cg2_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e);
+int cg2_set_cpuset(const char *dir, const struct oci_cpu *c, struct nerr *e);
+int cg2_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e);
+int cg2_set_io(const char *dir, const struct oci_blkio *b, struct nerr *e);
+int cg2_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t n, struct nerr *e);
+int cg2_set_unified(const char *dir, const struct oci_kv_list *u, struct nerr *e);
+int cg2_freeze(const char *dir, bool freeze, struct nerr *e);
+void cg2_stats_memory(const char *dir, struct cgroup_stats *st);
+void cg2_stats_cpu(const char *dir, struct cgroup_stats *st);
+void cg2_stats_io(const char *dir, struct cgroup_stats *st);
+
+/* Device rules as enforced: the configured ones, then the devices every
+ * container needs (null, zero, full, tty, random, urandom, console, ptmx,
+ * pts) as runc and crun append them. */
+size_t cg_device_rules(const struct oci_device_rule *rules, size_t n, struct oci_device_rule **out);
+
+/* v2 device filter: build an eBPF program from the rules and attach it to
+ * the cgroup directory, replacing what nucleus-oci attached before. */
+int cg_bpf_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n,
+                       struct nerr *e);
+
+#endif

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The cgroup v1 driver: resources written to the per-controller files of
+ * v1 hierarchies (memory.limit_in_bytes, cpu.cfs_quota_us, devices.allow,
+ * freezer.state ...), and statistics read back from them.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cgroup_internal.h"
+#include "util.h"
+
+static int write_i64(const char *dir, const char *file, int64_t v, struct nerr *e)
+{
+	return cg_writef(dir, file, e, "%" PRId64, v);
+}
+
+/* memory+swap must never be below memory: order the two writes so that
+ * every intermediate state is valid, whether the limits grow or shrink. */
+static int set_limit_and_swap(const char *dir, const struct oci_memory *m, struct nerr *e)
+{
+	uint64_t cur_swap = 0;
+	bool swap_first;
+	int r;
+
+	if (!m->has_swap)
+		return m->has_limit ? write_i64(dir, "memory.limit_in_bytes", m->limit, e) : 0;
+	if (!cg_file_exists(dir, "memory.memsw.limit_in_bytes"))
+		return nerr_set(
+		    e, ENOTSUP,
+		    "linux.resources.memory.swap: swap accounting is not enabled on this "
+		    "host (%s/memory.memsw.limit_in_bytes is missing)",
+		    dir);
+	if (!m->has_limit)
+		return write_i64(dir, "memory.memsw.limit_in_bytes", m->swap, e);
+	cg_read_u64(dir, "memory.memsw.limit_in_bytes", &cur_swap);
+	swap_first = m->swap < 0 || (uint64_t)m->swap > cur_swap;
+	if (swap_first && (r = write_i64(dir, "memory.memsw.limit_in_bytes", m->swap, e)) < 0)
+		return r;
+	if ((r = write_i64(dir, "memory.limit_in_bytes", m->limit, e)) < 0)
+		return r;
+	if (!swap_first && (r = write_i64(dir, "memory.memsw.limit_in_bytes", m->swap, e)) < 0)
+		return r;
+	return 0;
+}
+
+int cg1_set_memory(const char *dir, const struct oci_memory *m, bool update, struct nerr *e)
+{
+	int r;
+
+	if (update && m->has_check_before_update && m->check_before_update && m->has_limit &&
+	    m->limit > 0) {
+		uint64_t usage = 0;
+		if (cg_read_u64(dir, "memory.usage_in_bytes", &usage) == 0 &&
+		    usage > (uint64_t)m->limit)
+			return nerr_set(e, EBUSY,
+			                "memory.limit %" PRId64
+			                " is below the current usage %" PRIu64
+			                " (checkBeforeUpdate)",
+			                m->limit, usage);
+	}
+	if ((r = set_limit_and_swap(dir, m, e)) < 0)
+		return r;
+	if (m->has_reservation &&
+	    (r = write_i64(dir, "memory.soft_limit_in_bytes", m->reservation, e)) < 0)
+		return r;
+	/* memory.kernel is deprecated by the runtime-spec and the kernel (5.16+)
+	 * no longer enforces it: ignored, as runc does. */
+	if (m->has_kernel_tcp &&
+	    (r = write_i64(dir, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, e)) < 0)
+		return r;
+	if (m->has_swappiness &&
+	    (r = cg_writef(dir, "memory.swappiness", e, "%" PRIu64, m->swappiness)) < 0)
+		return r;
+	if (m->has_disable_oom_killer &&
+	    (r = cg_write(dir, "memory.oom_control", m->disable_oom_killer ? "1" : "0", e)) < 0)
+		return r;
+	if (m->has_use_hierarchy &&
+	    (r = cg_write(dir, "memory.use_hierarchy", m->use_hierarchy ? "1" : "0", e)) < 0)
+		return r;
+	return 0;
+}
+
+int cg1_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e)
+{
+	int r;
+
+	if (c->has_shares && c->shares &&
+	    (r = cg_writef(dir, "cpu.shares", e, "%" PRIu64, c->shares)) < 0)
+		return r;
+	if (c->has_period && c->period) {
+		/* A shorter period can conflict with the current quota: quota first then. */
+		struct nerr ignored;
+		if (cg_writef(dir, "cpu.cfs_period_us", &ignored, "%" PRIu64, c->period) < 0) {
+			if (c->has_quota &&
+			    (r = write_i64(dir, "cpu.cfs_quota_us", c->quota, e)) < 0)
+				return r;
+			if ((r = cg_writef(dir, "cpu.cfs_period_us", e, "%" PRIu64, c->period)) < 0)
+				return r;
+		}
+	}
+	if (c->has_quota && c->quota && (r = write_i64(dir, "cpu.cfs_quota_us", c->quota, e)) < 0)
+		return r;
+	if (c->has_burst && (r = cg_writef(dir, "cpu.cfs_burst_us", e, "%" PRIu64, c->burst)) < 0)
+		return r;
+	if (c->has_realtime_period && c->realtime_period &&
+	    (r = cg_writef(dir, "cpu.rt_period_us", e, "%" PRIu64, c->realtime_period)) < 0)
+		return r;
+	if (c->has_realtime_runtime && c->realtime_runtime &&
+	    (r = write_i64(dir, "cpu.rt_runtime_us", c->realtime_runtime, e)) < 0)
+		return r;
+	if (c->has_idle && (r = write_i64(dir, "cpu.idle", c->idle, e)) < 0)
+		return r;
+	return 0;
+}
+
+int cg1_set_cpuset(const char *dir, const struct oci_cpu *c, struct nerr *e)
+{
+	int r;
+
+	if (c->cpus && *c->cpus && (r = cg_write(dir, "cpuset.cpus", c->cpus, e)) < 0)
+		return r;
+	if (c->mems && *c->mems && (r = cg_write(dir, "cpuset.mems", c->mems, e)) < 0)
+		return r;
+	return 0;
+}
+
+int cg1_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e)
+{
+	if (p->limit > 0)
+		return write_i64(dir, "pids.max", p->limit, e);
+	return cg_write(dir, "pids.max", "max", e);
+}
+
+static int write_throttle(const char *dir, const char *file, const struct oci_throttle_list *l,
+                          struct nerr *e)
+{
+	for (size_t i = 0; i < l->len; i++) {
+		const struct oci_throttle_device *t = &l->items[i];
+		int r = cg_writef(dir, file, e, "%" PRId64 ":%" PRId64 " %" PRIu64, t->major,
+		                  t->minor, t->rate);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cg1_set_blkio(const char *dir, const struct oci_blkio *b, struct nerr *e)
+{
+	/* CFQ's files are gone with the legacy block layer; BFQ has its own names. */
+	bool bfq = !cg_file_exists(dir, "blkio.weight") && cg_file_exists(dir, "blkio.bfq.weight");
+	const char *weight = bfq ? "blkio.bfq.weight" : "blkio.weight";
+	const char *weight_dev = bfq ? "blkio.bfq.weight_device" : "blkio.weight_device";
+	int r;
+
+	if (b->has_weight && b->weight && (r = cg_writef(dir, weight, e, "%u", b->weight)) < 0)
+		return r;
+	if (b->has_leaf_weight && b->leaf_weight &&
+	    (r = cg_writef(dir, "blkio.leaf_weight", e, "%u", b->leaf_weight)) < 0)
+		return r;
+	for (size_t i = 0; i < b->n_weight_device; i++) {
+		const struct oci_weight_device *w = &b->weight_device[i];
+		if (w->has_weight &&
+		    (r = cg_writef(dir, weight_dev, e, "%" PRId64 ":%" PRId64 " %u", w->major,
+		                   w->minor, w->weight)) < 0)
+			return r;
+		if (w->has_leaf_weight &&
+		    (r = cg_writef(dir, "blkio.leaf_weight_device", e, "%" PRId64 ":%" PRId64 " %u",
+		                   w->major, w->minor, w->leaf_weight)) < 0)
+			return r;
+	}
+	if ((r = write_throttle(dir, "blkio.throttle.read_bps_device", &b->throttle_read_bps, e)) <
+	        0 ||
+	    (r = write_throttle(dir, "blkio.throttle.write_bps_device", &b->throttle_write_bps,
+	                        e)) < 0 ||
+	    (r = write_throttle(dir, "blkio.throttle.read_iops_device", &b->throttle_read_iops,
+	                        e)) < 0 ||
+	    (r = write_throttle(dir, "blkio.throttle.write_iops_device", &b->throttle_write_iops,
+	                        e)) < 0)
+		return r;
+	return 0;
+}
+
+int cg1_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t n, struct nerr *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		char file[64];
+		int r;
+		snprintf(file, sizeof file, "hugetlb.%s.limit_in_bytes", h[i].page_size);
+		if ((r = cg_writef(dir, file, e, "%" PRIu64, h[i].limit)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cg1_set_net_cls(const char *dir, const struct oci_network *n, struct nerr *e)
+{
+	return cg_writef(dir, "net_cls.classid", e, "%u", n->class_id);
+}
+
+int cg1_set_net_prio(const char *dir, const struct oci_network *n, struct nerr *e)
+{
+	for (size_t i = 0; i < n->n_priorities; i++) {
+		int r = cg_writef(dir, "net_prio.ifpriomap", e, "%s %u", n->priorities[i].name,
+		                  n->priorities[i].priority);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void format_rule(const struct oci_device_rule *d, char *buf, size_t size)
+{
+	char maj[24] = "*", min[24] = "*";
+
+	if (d->type == 'a') {
+		snprintf(buf, size, "a");
+		return;
+	}
+	if (d->has_major && d->major >= 0)
+		snprintf(maj, sizeof maj, "%" PRId64, d->major);
+	if (d->has_minor && d->minor >= 0)
+		snprintf(min, sizeof min, "%" PRId64, d->minor);
+	snprintf(buf, size, "%c %s:%s %s", d->type, maj, min, d->access ? d->access : "rwm");
+}
+
+int cg1_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n, bool update,
+                    struct nerr *e)
+{
+	_cleanup_free_ struct oci_device_rule *all = NULL;
+	size_t total = cg_device_rules(rules, n, &all);
+	char buf[96];
+	int r;
+
+	/* An update replaces the rules: start again from "deny everything". */
+	if (update && (r = cg_write(dir, "devices.deny", "a", e)) < 0)
+		return r;
+	for (size_t i = 0; i < total; i++) {
+		format_rule(&all[i], buf, sizeof buf);
+		r = cg_write(dir, all[i].allow ? "devices.allow" : "devices.deny", buf, e);
+		if (r < 0)
+			return nerr_wrap(e, "linux.resources.devices[%zu]", i < n ? i : n);
+	}
+	return 0;
+}
+
+int cg1_freeze(const char *dir, bool freeze, struct nerr *e)
+{
+	const char *want = freeze ? "FROZEN" : "THAWED";
+	char buf[32];
+	int r;
+
+	/* FREEZING can stall on a task that is forking: write again until FROZEN. */
+	for (int i = 0; i < 1000; i++) {
+		if (i % 50 == 0 && (r = cg_write(dir, "freezer.state", want, e)) < 0)
+			return r;
+		if (cg_read(dir, "freezer.state", buf, sizeof buf) > 0 && !strcmp(buf, want))
+			return 0;
+		nanosleep(&(struct timespec){.tv_nsec = 2000000}, NULL);
+	}
+	if (freeze) {
+		struct nerr ignored;
+		cg_write(dir, "freezer.state", "THAWED", &ignored);
+	}
+	return nerr_set(e, ETIMEDOUT, "%s/freezer.state did not become %s", dir, want);
+}
+
+/* ---- statistics ------------------------------------------------------------------ */
+
+static void mem_entry(const char *dir, const char *prefix, struct cgroup_mem_entry *m)
+{
+	char file[96];
+
+	snprintf(file, sizeof file, "%s.usage_in_bytes", prefix);
+	cg_read_u64(dir, file, &m->usage);
+	snprintf(file, sizeof file, "%s.max_usage_in_bytes", prefix);
+	cg_read_u64(dir, file, &m->max);
+	snprintf(file, sizeof file, "%s.limit_in_bytes", prefix);
+	cg_read_u64(dir, file, &m->limit);
+	snprintf(file, sizeof file, "%s.failcnt", prefix);
+	cg_read_u64(dir, file, &m->failcnt);
+}
+
+void cg1_stats_memory(const char *dir, struct cgroup_stats *st)
+{
+	char buf[8192], *save = NULL;
+
+	mem_entry(dir, "memory", &st->memory.usage);
+	mem_entry(dir, "memory.memsw", &st->memory.swap);
+	mem_entry(dir, "memory.kmem", &st->memory.kernel);
+	mem_entry(dir, "memory.kmem.tcp", &st->memory.kernel_tcp);
+	if (cg_read(dir, "memory.stat", buf, sizeof buf) < 0)
+		return;
+	for (char *line = strtok_r(buf, "\n", &save); line && st->memory.n_raw < CGROUP_MAX_RAW;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(line, ' ');
+		if (!sp)
+			continue;
+		*sp = '\0';
+		snprintf(st->memory.raw[st->memory.n_raw].key, sizeof st->memory.raw[0].key, "%s",
+		         line);
+		st->memory.raw[st->memory.n_raw++].value = strtoull(sp + 1, NULL, 10);
+		if (!strcmp(line, "total_cache"))
+			st->memory.cache = strtoull(sp + 1, NULL, 10);
+	}
+}
+
+void cg1_stats_cpu(const char *dir, const char *acct_dir, struct cgroup_stats *st)
+{
+	char buf[4096], *save = NULL;
+	uint64_t v;
+	/* cpuacct.stat counts USER_HZ ticks */
+	const uint64_t tick_ns = 1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK);
+
+	if (dir) {
+		cg_read_keyed(dir, "cpu.stat", "nr_periods", &st->cpu.periods);
+		cg_read_keyed(dir, "cpu.stat", "nr_throttled", &st->cpu.throttled_periods);
+		cg_read_keyed(dir, "cpu.stat", "throttled_time", &st->cpu.throttled_time);
+	}
+	if (!acct_dir)
+		return;
+	cg_read_u64(acct_dir, "cpuacct.usage", &st->cpu.total);
+	if (cg_read_keyed(acct_dir, "cpuacct.stat", "user", &v) == 0)
+		st->cpu.user = v * tick_ns;
+	if (cg_read_keyed(acct_dir, "cpuacct.stat", "system", &v) == 0)
+		st->cpu.kernel = v * tick_ns;
+	if (cg_read(acct_dir, "cpuacct.usage_percpu", buf, sizeof buf) < 0)
+		return;
+	for (char *tok = strtok_r(buf, " ", &save); tok && st->cpu.n_percpu < CGROUP_MAX_CPUS;
+	     tok = strtok_r(NULL, " ", &save))
+		st->cpu.percpu[st->cpu.n_percpu++] = strtoull(tok, NULL, 10);
+}
+
+static void blkio_entries(const char *dir, const char *file, struct cgroup_blkio_entry *out,
+                          size_t *n)
+{
+	char buf[8192], *save = NULL;
+
+	if (cg_read(dir, file, buf, sizeof buf) < 0)
+		return;
+	for (char *line = strtok_r(buf, "\n", &save); line && *n < CGROUP_MAX_BLKIO;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct cgroup_blkio_entry *b = &out[*n];
+		unsigned long long maj, min, val;
+		if (sscanf(line, "%llu:%llu %15s %llu", &maj, &min, b->op, &val) != 4)
+			continue;
+		b->major = maj;
+		b->minor = min;
+		b->value = val;
+		(*n)++;
+	}
+}
+
+void cg1_stats_blkio(const char *dir, struct cgroup_stats *st)
+{
+	blkio_entries(dir, "blkio.throttle.io_service_bytes_recursive", st->bytes, &st->n_bytes);
+	blkio_entries(dir, "blkio.throttle.io_serviced_recursive", st->ios, &st->n_ios);
+}
