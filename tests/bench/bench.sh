@@ -42,6 +42,7 @@ cleanup() {
 			[ -d "$d" ] && "$(rt_bin $rt)" --root "$work/root-$rt" delete --force "$(basename "$d")" 2>/dev/null
 		done
 	done
+	cd /
 	umount "$work" && rmdir "$work"
 }
 rt_bin() { case $1 in nucleus) echo "$nucleus" ;; *) command -v "$1" ;; esac; }
@@ -70,8 +71,20 @@ runtimes=(nucleus crun runc)
 cmd() { echo "$(rt_bin "$1") --root $work/root-$1"; }
 
 echo "== sequential run of /bin/true ($runs runs each)"
-hf_args=(-N --warmup 5 --runs "$runs" --style basic)
-hyperfine "${hf_args[@]}" --export-json "$out/run.json" 2>>"$out/hyperfine.err" \
+# The runtimes' own output (errors included) goes to runtime-output.log.
+hf_args=(-N --warmup 5 --runs "$runs" --style basic --output "$out/runtime-output.log")
+# A runtime that fails one run fails the benchmark: say so, and try again
+# (twice at most) so a transient failure on a busy host does not lose the run.
+hf() {
+	local try
+	for try in 1 2 3; do
+		hyperfine "$@" && return 0
+		echo "bench: a runtime failed (try $try); its output: $out/runtime-output.log" >&2
+		tail -3 "$out/runtime-output.log" >&2
+	done
+	return 1
+}
+hf "${hf_args[@]}" --export-json "$out/run.json" 2>>"$out/hyperfine.err" \
 	-n nucleus-oci "$(cmd nucleus) run bench-run" \
 	-n crun "$(cmd crun) run bench-run" \
 	-n runc "$(cmd runc) run bench-run" \
@@ -80,14 +93,14 @@ hyperfine "${hf_args[@]}" --export-json "$out/run.json" 2>>"$out/hyperfine.err" 
 echo "== create, start, delete ($runs runs each)"
 for rt in "${runtimes[@]}"; do
 	c=$(cmd "$rt")
-	hyperfine "${hf_args[@]}" --export-json "$out/create-$rt.json" \
+	hf "${hf_args[@]}" --export-json "$out/create-$rt.json" \
 		--prepare "sh -c '$c delete --force bench-c 2>/dev/null; true'" \
 		-n "$rt" "$c create bench-c" >/dev/null 2>>"$out/hyperfine.err"
-	hyperfine "${hf_args[@]}" --export-json "$out/start-$rt.json" \
+	hf "${hf_args[@]}" --export-json "$out/start-$rt.json" \
 		--prepare "sh -c '$c delete --force bench-c 2>/dev/null; $c create bench-c'" \
 		-n "$rt" "$c start bench-c" >/dev/null 2>>"$out/hyperfine.err"
 	# delete of a stopped container: wait until the started /bin/true is gone.
-	hyperfine "${hf_args[@]}" --export-json "$out/delete-$rt.json" \
+	hf "${hf_args[@]}" --export-json "$out/delete-$rt.json" \
 		--prepare "sh -c '$c delete --force bench-c 2>/dev/null; $c create bench-c && $c start bench-c; \
 			while $c state bench-c | grep -q running; do :; done'" \
 		-n "$rt" "$c delete bench-c" >/dev/null 2>>"$out/hyperfine.err"
