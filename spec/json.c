@@ -83,6 +83,22 @@ int spec_fail_at(struct spec_ctx *c, const char *key, const char *fmt, ...)
 	return r;
 }
 
+/* yajl decodes "\u0000" into a NUL inside a C string, which would silently cut
+ * the string short ("tr\u0000ue" would run "tr"): refuse it.  Backslashes
+ * only occur inside strings, so "\u0000" after an odd run of backslashes is
+ * exactly that escape. */
+static bool spec_has_escaped_nul(const char *s)
+{
+	for (const char *p = strstr(s, "u0000"); p; p = strstr(p + 1, "u0000")) {
+		size_t n = 0;
+		while (p - n > s && p[-(ptrdiff_t)n - 1] == '\\')
+			n++;
+		if (n % 2 == 1)
+			return true;
+	}
+	return false;
+}
+
 int spec_parse_tree(struct spec_ctx *c, const char *json, size_t len, yajl_val *out)
 {
 	cleanup_free char *buf = NULL;
@@ -101,6 +117,8 @@ int spec_parse_tree(struct spec_ctx *c, const char *json, size_t len, yajl_val *
 	buf[len] = '\0';
 	if (memchr(buf, '\0', len))
 		return spec_fail(c, "invalid JSON: embedded NUL byte");
+	if (spec_has_escaped_nul(buf))
+		return spec_fail(c, "invalid JSON: a string contains \\u0000 (a NUL byte)");
 
 	errbuf[0] = '\0';
 	tree = yajl_tree_parse(buf, errbuf, sizeof(errbuf));

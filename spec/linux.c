@@ -298,6 +298,15 @@ static int parse_net_device(struct spec_ctx *c, const char *key, yajl_val v, voi
 		ro_;                                                                               \
 	})
 
+/* cgroupsPath is joined under each cgroup mount: ".." would leave it. */
+static bool has_dotdot(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "..")); p += 2)
+		if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return true;
+	return false;
+}
+
 int spec_parse_linux(struct spec_ctx *c, yajl_val v, struct oci_linux *l)
 {
 	int64_t prop;
@@ -335,6 +344,9 @@ int spec_parse_linux(struct spec_ctx *c, yajl_val v, struct oci_linux *l)
 	                             parse_net_device, (void **)&l->net_devices,
 	                             &l->n_net_devices)) < 0)
 		return r;
+	if (l->cgroups_path && has_dotdot(l->cgroups_path))
+		return spec_fail_at(c, "cgroupsPath", "\"%s\": must not contain \"..\" components",
+		                    l->cgroups_path);
 	if (has_prop)
 		l->rootfs_propagation_flags = (unsigned long)prop;
 	l->present = true;

@@ -4,6 +4,8 @@
  * of it under the "nucleus" key so the file stays a valid OCI state.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <yajl/yajl_gen.h>
@@ -67,11 +69,15 @@ static int gen_public_fields(yajl_gen g, const struct oci_state *st)
 
 static int gen_private_fields(yajl_gen g, const struct oci_state *st)
 {
-	int r;
+	char num[24];
+	int r, n;
 
+	/* As an unsigned number: yajl_gen_integer takes a long long, and a value
+	 * above INT64_MAX (which the parser accepts) would come back negative. */
+	n = snprintf(num, sizeof num, "%" PRIu64, st->pid_start_time);
 	if ((r = gen_str(g, "nucleus")) < 0 || (r = gen_check(yajl_gen_map_open(g))) < 0 ||
 	    (r = gen_str(g, "pidStartTime")) < 0 ||
-	    (r = gen_check(yajl_gen_integer(g, (long long)st->pid_start_time))) < 0)
+	    (r = gen_check(yajl_gen_number(g, num, (size_t)n))) < 0)
 		return r;
 	if (st->created && (r = gen_kv_str(g, "created", st->created)) < 0)
 		return r;

@@ -2,6 +2,8 @@
 /* nucleus-oci delete [--force] ID */
 #include "commands.h"
 #include "container.h"
+#include "lifecycle.h"
+#include "log.h"
 
 enum { O_FORCE };
 
@@ -38,6 +40,11 @@ int cmd_delete(struct globals *g, int argc, char **argv)
 	/* As runc: engines clean up with --force after a failed create; that is no error. */
 	if (r == -ENOENT && force)
 		return 0;
+	if (r == -EBADMSG && force) {
+		/* A damaged state.json must not pin the ID for ever. */
+		log_warn("%s: removing its state directory", e.msg);
+		return lifecycle_discard(g->root, argv[first], &e) < 0 ? command_fail(&e) : 0;
+	}
 	if (r < 0)
 		return command_fail(&e);
 	if (container_delete(&c, force, &e) < 0) {

@@ -59,6 +59,10 @@ int cmd_list(struct globals *g, int argc, char **argv)
 	}
 	if (first < 0)
 		return command_fail(&e);
+	if (first + 1 < argc) {
+		nerr_set(&e, EINVAL, "list: takes no arguments (got \"%s\")", argv[first + 1]);
+		return command_fail(&e);
+	}
 	d = opendir(g->root);
 	if (d) {
 		while ((de = readdir(d))) {

@@ -20,8 +20,11 @@
 int lifecycle_check_id(const char *id, struct nerr *e)
 {
 	size_t len = strlen(id);
+	/* A too long ID is not echoed: the reason would not fit in the message. */
 	if (len == 0 || len > 1024)
-		return nerr_set(e, EINVAL, "invalid container ID \"%s\": must be 1 to 1024 characters", id);
+		return nerr_set(
+		    e, EINVAL,
+		    "invalid container ID (%zu characters): must be 1 to 1024 characters", len);
 	if (!strcmp(id, ".") || !strcmp(id, ".."))
 		return nerr_set(e, EINVAL, "invalid container ID \"%s\"", id);
 	for (const char *p = id; *p; p++) {
@@ -63,8 +66,9 @@ static int load_state(struct container *c, struct nerr *e)
 	}
 	if (r < 0)
 		return r;
+	/* EBADMSG, not EINVAL: `delete --force` tells a damaged state from a bad ID. */
 	if (oci_state_parse(buf, len, STATE_NAME, &c->state, &se) < 0)
-		return nerr_set(e, EINVAL, "container \"%s\": %s", c->id, se.msg);
+		return nerr_set(e, EBADMSG, "container \"%s\": %s", c->id, se.msg);
 	return 0;
 }
 
@@ -160,6 +164,29 @@ int lifecycle_save(struct container *c, struct nerr *e)
 int lifecycle_destroy(struct container *c)
 {
 	return rm_rf_at(c->rootfd, c->id);
+}
+
+int lifecycle_discard(const char *root, const char *id, struct nerr *e)
+{
+	struct container c = {.rootfd = -1, .dirfd = -1};
+	int r = lifecycle_check_id(id, e);
+	if (r < 0)
+		return r;
+	c.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c.rootfd < 0)
+		return nerr_sys(e, errno, "open state directory %s", root);
+	c.id = xstrdup(id);
+	c.dirfd = openat(c.rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (c.dirfd < 0 || flock(c.dirfd, LOCK_EX) < 0) {
+		r = nerr_sys(e, errno, "open %s/%s", root, id);
+		lifecycle_close(&c);
+		return r;
+	}
+	r = lifecycle_destroy(&c);
+	if (r < 0)
+		nerr_sys(e, -r, "remove state of \"%s\"", id);
+	lifecycle_close(&c);
+	return r;
 }
 
 static bool init_alive(const struct oci_state *st)

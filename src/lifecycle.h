@@ -35,6 +35,9 @@ void lifecycle_close(struct container *c);
 int lifecycle_save(struct container *c, struct nerr *e);
 /* Remove <root>/<id> entirely. */
 int lifecycle_destroy(struct container *c);
+/* Remove the state dir of a container whose state.json cannot be read (for
+ * `delete --force`): there is no pid or cgroup to trust, only the dir. */
+int lifecycle_discard(const char *root, const char *id, struct nerr *e);
 
 /* The live status: creating, created, running, paused or stopped. */
 const char *lifecycle_status(struct container *c);

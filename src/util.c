@@ -118,9 +118,11 @@ int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t l
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return nerr_sys(e, errno, "create %s", tmp);
+	/* No fsync: the rename alone makes the update atomic for every reader, and
+	 * a state dir does not outlive a reboot (its processes do not either), so
+	 * waiting for the disk would only cost time (~0.6 ms per write on ext4,
+	 * three writes per `run`). */
 	r = write_all(fd, data, len);
-	if (r == 0 && fsync(fd) < 0 && errno != EINVAL)
-		r = -errno;
 	if (r < 0) {
 		unlinkat(dirfd, tmp, 0);
 		return nerr_sys(e, -r, "write %s", name);

@@ -6,7 +6,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 "$here/contrib/deps.sh" test || exit 1
 { ./autogen.sh && ./configure -q && make -j"$(nproc)"; } >build.log 2>&1 || { cat build.log; exit 1; }
-make -k check >check.log 2>&1
+# The CI runs the full 1000-cycle soak (about 2 minutes).
+SOAK_N=${SOAK_N:-1000} make -k check >check.log 2>&1
 rc=$?
 grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' check.log | grep -v '^PASS' | head -100
 if [ $rc -ne 0 ]; then
@@ -18,4 +19,7 @@ passed=$(cat $(find tests -name '*.trs') | grep -c -E '^:test-result: (PASS|XFAI
 failed=$(cat $(find tests -name '*.trs') | grep -c -E '^:test-result: (FAIL|XPASS|ERROR)')
 skipped=$(cat $(find tests -name '*.trs') | grep -c -E '^:test-result: SKIP')
 echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ] && [ $rc -eq 0 ]
+# ASan + UBSan build: unit tests and the core bats tests (a few minutes).
+sh tests/sanitize.sh "$here/build-sanitizers"
+san=$?
+[ "$failed" -eq 0 ] && [ $rc -eq 0 ] && [ $san -eq 0 ]

@@ -402,6 +402,18 @@ static void test_invalid(void)
 	config_err("broken JSON", "{'ociVersion': '1.3.0',", "config.json: invalid JSON");
 	config_err("not an object", "[1, 2]", "config.json: expected a JSON object");
 	config_err("empty document", "", "config.json: invalid JSON");
+	/* regression: yajl decodes \u0000 into a NUL that cut the string short */
+	config_err("\\u0000 in a string", PROC("'env': ['A=b\\u0000c']"),
+	           "config.json: invalid JSON: a string contains \\u0000");
+	config_err("\\u0000 in a key", DOC("'x\\u0000': 1"), "a string contains \\u0000");
+	/* regression: cgroupsPath is joined under the cgroup mounts */
+	config_err("cgroupsPath with ..", LINUX("'cgroupsPath': '/a/../../b'"),
+	           "config.json: linux.cgroupsPath: \"/a/../../b\": must not contain \"..\"");
+	config_err("cgroupsPath ..", LINUX("'cgroupsPath': '..'"), "must not contain");
+	oci_config_free(
+	    config_ok("an escaped backslash before u0000 is text", PROC("'env': ['A=\\\\u0000']")));
+	oci_config_free(
+	    config_ok("dots inside cgroupsPath names", LINUX("'cgroupsPath': '/a..b/..c/d..'")));
 	config_err("missing ociVersion", "{'root': {'path': 'rootfs'}}",
 	           "config.json: ociVersion: required field missing");
 	config_err("ociVersion a number", "{'ociVersion': 1}",
@@ -704,6 +716,20 @@ static void test_state(void)
 	r = oci_state_parse(out, len, "state.json", &back, &err);
 	ok(r == 0 && back && back->pid == 4242 && !back->rootfs && !back->systemd_cgroup,
 	   "state: public document parses back");
+	oci_state_free(back);
+	back = NULL;
+	free(out);
+	out = NULL;
+
+	/* regression (found by fuzzing): a start time above INT64_MAX came back
+	 * negative from the emitter and the state no longer parsed */
+	st.pid_start_time = 16444414444444444474ULL;
+	r = oci_state_emit(&st, &out, &len);
+	ok(r == 0 && strstr(out, "\"pidStartTime\":16444414444444444474"),
+	   "state: pidStartTime above INT64_MAX is emitted unsigned");
+	r = oci_state_parse(out, len, "state.json", &back, &err);
+	ok(r == 0 && back && back->pid_start_time == 16444414444444444474ULL,
+	   "state: pidStartTime above INT64_MAX round trips");
 	oci_state_free(back);
 	back = NULL;
 	free(out);

@@ -1,0 +1,1 @@
+.hooks = {"prestart": [{"path": "relative/hook"}]}

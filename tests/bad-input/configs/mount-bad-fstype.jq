@@ -1,0 +1,1 @@
+.mounts += [{"destination": "/mnt", "type": "nosuchfs", "source": "none"}]

@@ -1,0 +1,1 @@
+.mounts[0].destination = "proc"

@@ -1,0 +1,1 @@
+.ociVersion = 1

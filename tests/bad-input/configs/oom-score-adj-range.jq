@@ -1,0 +1,1 @@
+.process.oomScoreAdj = 5000

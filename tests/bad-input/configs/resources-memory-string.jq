@@ -1,0 +1,1 @@
+.linux.resources.memory = {"limit": "1G"}

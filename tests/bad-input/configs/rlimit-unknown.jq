@@ -1,0 +1,1 @@
+.process.rlimits = [{"type": "RLIMIT_FOO", "hard": 1, "soft": 1}]

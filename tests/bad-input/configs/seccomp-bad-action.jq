@@ -1,0 +1,1 @@
+.linux.seccomp = {"defaultAction": "SCMP_ACT_NOPE"}

@@ -1,0 +1,1 @@
+.linux.sysctl = {"net.ipv4.ip_forward": 1}

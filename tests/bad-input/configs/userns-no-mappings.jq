@@ -1,0 +1,1 @@
+.linux.namespaces += [{"type": "user"}] | del(.linux.uidMappings, .linux.gidMappings)
