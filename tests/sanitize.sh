@@ -24,7 +24,7 @@ else
 fi
 cd "$tree"
 { ./autogen.sh && ./configure -q --enable-sanitizers; } >configure.log 2>&1 || { cat configure.log; exit 1; }
-make -j2 nucleus-oci tests/unit/test-spec >make.log 2>&1 || { tail -30 make.log; exit 1; }
+{ make -j2 && make -j2 tests/unit/test-spec; } >make.log 2>&1 || { tail -30 make.log; exit 1; }
 
 # log_path: one file per process (pid suffix); exitcode: a report fails the
 # process too.  The init is a forked child: a report there ends up in a file
