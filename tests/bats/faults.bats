@@ -193,3 +193,13 @@ clean_machine() {
 	wait
 	for i in $(seq 50); do clean_machine "flt-par-$i"; done
 }
+
+@test "delete --force of a paused container leaves nothing" {
+	noci create flt-paused
+	noci start flt-paused
+	noci pause flt-paused
+	[ "$(status_of flt-paused)" = paused ]
+	run noci delete --force flt-paused
+	[ "$status" -eq 0 ]
+	clean_machine flt-paused
+}
