@@ -436,7 +436,13 @@ int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e)
 		if (in_unified && i == l.unified)
 			continue;
 		snprintf(dir, sizeof dir, "%s%s", l.h[i].mnt, path);
-		r = cg_writef(dir, "cgroup.procs", e, "%d", (int)pid);
+		/* pid 0 is the caller: on v1 it moves through "tasks" as a single
+		 * thread, which spares the thread-group lock (callers are
+		 * single-threaded). */
+		if (pid == 0 && i != l.unified)
+			r = cg_writef(dir, "tasks", e, "0");
+		else
+			r = cg_writef(dir, "cgroup.procs", e, "%d", (int)pid);
 		if (r < 0)
 			return nerr_wrap(e, "join cgroup");
 	}

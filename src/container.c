@@ -145,6 +145,14 @@ static int load_config(const struct create_opts *o, struct create_ctx *x, struct
 	return 0;
 }
 
+static bool has_user_ns(const struct oci_config *cfg)
+{
+	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
+		if (cfg->linux_.namespaces[i].type == OCI_NS_USER)
+			return true;
+	return false;
+}
+
 static int open_ns_paths(const struct oci_config *cfg, struct init_args *a, struct nerr *e)
 {
 	for (int t = 0; t < OCI_NS_COUNT; t++)
@@ -199,12 +207,14 @@ static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int clo
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = (uint64_t)x->cgroup_fd;
 	}
+	a->cgroup_in_unified = x->cgroup_fd >= 0;
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 	x->in_cgroup = pid >= 0 && x->cgroup_fd >= 0;
 	if (pid < 0 && x->cgroup_fd >= 0 && errno != ENOSYS) {
 		/* kernels before 5.7, or a cgroup2 that refuses it: join after the clone */
 		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
 		ca.cgroup = 0;
+		a->cgroup_in_unified = false;
 		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 	}
 	if (pid < 0 && errno == ENOSYS) {
@@ -499,6 +509,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		x.cgroup_made = false; /* another container's: not ours to remove */
 	if (r < 0)
 		goto fail;
+	a.cgroup_path = x.cgroup_path;
+	a.cgroup_self_join = !has_user_ns(x.cfg);
 	{
 		const int close_in_child[] = {c->dirfd, c->rootfd, sv[0]};
 		x.pid = spawn_init(&x, &a, close_in_child, ARRAY_SIZE(close_in_child), e);
@@ -543,9 +555,13 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	if (r < 0)
 		goto fail;
 
-	r = cgroup_enter(x.cgroup_path, x.pid, x.in_cgroup, e);
-	if (r < 0)
-		goto fail;
+	/* Without a user namespace the init moves itself into the v1
+	 * hierarchies (see init.c); otherwise it may lack the permission. */
+	if (!a.cgroup_self_join) {
+		r = cgroup_enter(x.cgroup_path, x.pid, x.in_cgroup, e);
+		if (r < 0)
+			goto fail;
+	}
 	r = parent_setup(&x, e);
 	if (r < 0)
 		goto fail;
