@@ -27,7 +27,7 @@ static const struct cli_opt *find_short(const struct cli_opt *opts, char c)
 }
 
 int cli_parse(int argc, char **argv, const struct cli_opt *opts, cli_opt_cb cb, void *ctx,
-	      bool *help, struct nerr *e)
+              bool *help, struct nerr *e)
 {
 	int i;
 	*help = false;
@@ -52,7 +52,8 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, cli_opt_cb cb, 
 		if (!o && len == 1 && a[1] != '-')
 			o = find_short(opts, name[0]);
 		if (!o)
-			return nerr_set(e, EINVAL, "flag provided but not defined: %.*s", (int)len + 1 + (a[1] == '-'), a);
+			return nerr_set(e, EINVAL, "flag provided but not defined: %.*s",
+			                (int)len + 1 + (a[1] == '-'), a);
 		if (o->has_arg) {
 			if (eq)
 				val = eq + 1;
@@ -65,7 +66,8 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, cli_opt_cb cb, 
 			if (!strcmp(eq + 1, "false"))
 				continue;
 			if (strcmp(eq + 1, "true"))
-				return nerr_set(e, EINVAL, "invalid boolean value \"%s\" for %s", eq + 1, a);
+				return nerr_set(e, EINVAL, "invalid boolean value \"%s\" for %s",
+				                eq + 1, a);
 		}
 		r = cb(ctx, o->id, val, e);
 		if (r < 0)
@@ -82,10 +84,11 @@ void cli_print_help(const char *usage, const char *description, const struct cli
 		for (; opts->name; opts++) {
 			char flag[64];
 			if (opts->short_name)
-				snprintf(flag, sizeof flag, "-%c, --%s%s", opts->short_name, opts->name,
-					 opts->has_arg ? " VALUE" : "");
+				snprintf(flag, sizeof flag, "-%c, --%s%s", opts->short_name,
+				         opts->name, opts->has_arg ? " VALUE" : "");
 			else
-				snprintf(flag, sizeof flag, "    --%s%s", opts->name, opts->has_arg ? " VALUE" : "");
+				snprintf(flag, sizeof flag, "    --%s%s", opts->name,
+				         opts->has_arg ? " VALUE" : "");
 			printf("  %-30s %s\n", flag, opts->help ? opts->help : "");
 		}
 	}

@@ -33,7 +33,7 @@ typedef int (*cli_opt_cb)(void *ctx, int id, const char *arg, struct nerr *e);
  * <0 with e filled.  "-h"/"--help" returns -ECANCELED after setting *help.
  */
 int cli_parse(int argc, char **argv, const struct cli_opt *opts, cli_opt_cb cb, void *ctx,
-	      bool *help, struct nerr *e);
+              bool *help, struct nerr *e);
 void cli_print_help(const char *usage, const char *description, const struct cli_opt *opts);
 
 /* Each command: argc/argv start at the command name. Returns the exit status. */

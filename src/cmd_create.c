@@ -10,13 +10,13 @@
 enum { O_BUNDLE, O_PID_FILE, O_CONSOLE_SOCKET, O_NO_PIVOT, O_NO_NEW_KEYRING, O_PRESERVE_FDS };
 
 static const struct cli_opt opts[] = {
-	{"bundle", 'b', true, O_BUNDLE, "path to the bundle (default: current directory)"},
-	{"pid-file", 0, true, O_PID_FILE, "write the init's pid to this file"},
-	{"console-socket", 0, true, O_CONSOLE_SOCKET, "unix socket to receive the pty master"},
-	{"no-pivot", 0, false, O_NO_PIVOT, "use MS_MOVE and chroot instead of pivot_root"},
-	{"no-new-keyring", 0, false, O_NO_NEW_KEYRING, "keep the session keyring"},
-	{"preserve-fds", 0, true, O_PRESERVE_FDS, "pass N extra fds (3..3+N-1) to the process"},
-	{NULL, 0, false, 0, NULL},
+    {"bundle", 'b', true, O_BUNDLE, "path to the bundle (default: current directory)"},
+    {"pid-file", 0, true, O_PID_FILE, "write the init's pid to this file"},
+    {"console-socket", 0, true, O_CONSOLE_SOCKET, "unix socket to receive the pty master"},
+    {"no-pivot", 0, false, O_NO_PIVOT, "use MS_MOVE and chroot instead of pivot_root"},
+    {"no-new-keyring", 0, false, O_NO_NEW_KEYRING, "keep the session keyring"},
+    {"preserve-fds", 0, true, O_PRESERVE_FDS, "pass N extra fds (3..3+N-1) to the process"},
+    {NULL, 0, false, 0, NULL},
 };
 
 static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
@@ -56,7 +56,9 @@ int cmd_create(struct globals *g, int argc, char **argv)
 	bool help;
 	int first = cli_parse(argc - 1, argv + 1, opts, opt_cb, &o, &help, &e);
 	if (help) {
-		cli_print_help("create [options] ID", "Create a container from a bundle; its process waits for `start`.", opts);
+		cli_print_help("create [options] ID",
+		               "Create a container from a bundle; its process waits for `start`.",
+		               opts);
 		return 0;
 	}
 	if (first < 0)

@@ -17,8 +17,8 @@ static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
 int cmd_delete(struct globals *g, int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {
-		{"force", 'f', false, O_FORCE, "kill the container first if it is running"},
-		{NULL, 0, false, 0, NULL},
+	    {"force", 'f', false, O_FORCE, "kill the container first if it is running"},
+	    {NULL, 0, false, 0, NULL},
 	};
 	struct container c;
 	struct nerr e = {0};
@@ -26,7 +26,8 @@ int cmd_delete(struct globals *g, int argc, char **argv)
 	int r;
 	int first = cli_parse(argc - 1, argv + 1, opts, opt_cb, &force, &help, &e);
 	if (help) {
-		cli_print_help("delete [--force] ID", "Delete a container and everything it holds.", opts);
+		cli_print_help("delete [--force] ID", "Delete a container and everything it holds.",
+		               opts);
 		return 0;
 	}
 	if (first < 0)

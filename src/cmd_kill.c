@@ -17,8 +17,8 @@ static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
 int cmd_kill(struct globals *g, int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {
-		{"all", 'a', false, O_ALL, "signal every process in the container's cgroup"},
-		{NULL, 0, false, 0, NULL},
+	    {"all", 'a', false, O_ALL, "signal every process in the container's cgroup"},
+	    {NULL, 0, false, 0, NULL},
 	};
 	struct container c;
 	struct nerr e = {0};
@@ -26,7 +26,8 @@ int cmd_kill(struct globals *g, int argc, char **argv)
 	int sig = 15;
 	int first = cli_parse(argc - 1, argv + 1, opts, opt_cb, &all, &help, &e);
 	if (help) {
-		cli_print_help("kill [--all] ID [SIGNAL]", "Send a signal (default TERM) to the container.", opts);
+		cli_print_help("kill [--all] ID [SIGNAL]",
+		               "Send a signal (default TERM) to the container.", opts);
 		return 0;
 	}
 	if (first < 0)

@@ -25,7 +25,8 @@ static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
 		if (!strcmp(arg, "json"))
 			o->json = true;
 		else if (strcmp(arg, "table"))
-			return nerr_set(e, EINVAL, "invalid format \"%s\": expected table or json", arg);
+			return nerr_set(e, EINVAL, "invalid format \"%s\": expected table or json",
+			                arg);
 	}
 	return 0;
 }
@@ -40,9 +41,9 @@ static int cmp_names(const void *a, const void *b)
 int cmd_list(struct globals *g, int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {
-		{"format", 'f', true, O_FORMAT, "table or json"},
-		{"quiet", 'q', false, O_QUIET, "print only the IDs"},
-		{NULL, 0, false, 0, NULL},
+	    {"format", 'f', true, O_FORMAT, "table or json"},
+	    {"quiet", 'q', false, O_QUIET, "print only the IDs"},
+	    {NULL, 0, false, 0, NULL},
 	};
 	struct list_opts o = {0};
 	struct nerr e = {0};
@@ -84,7 +85,8 @@ int cmd_list(struct globals *g, int argc, char **argv)
 		gen = yajl_gen_alloc(NULL);
 		yajl_gen_array_open(gen);
 	} else if (!o.quiet) {
-		printf("%-20s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+		printf("%-20s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE",
+		       "CREATED", "OWNER");
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct container c;
@@ -102,7 +104,8 @@ int cmd_list(struct globals *g, int argc, char **argv)
 		} else if (o.json) {
 			yajl_gen_map_open(gen);
 			GEN_STR(gen, "ociVersion");
-			GEN_STR(gen, c.state->oci_version ? c.state->oci_version : OCI_SPEC_VERSION);
+			GEN_STR(gen,
+			        c.state->oci_version ? c.state->oci_version : OCI_SPEC_VERSION);
 			GEN_STR(gen, "id");
 			GEN_STR(gen, c.id);
 			GEN_STR(gen, "pid");
@@ -121,7 +124,8 @@ int cmd_list(struct globals *g, int argc, char **argv)
 		} else {
 			printf("%-20s %-8d %-10s %-40s %-30s %s\n", c.id,
 			       strcmp(status, "stopped") ? c.state->pid : 0, status,
-			       c.state->bundle ? c.state->bundle : "", c.state->created ? c.state->created : "",
+			       c.state->bundle ? c.state->bundle : "",
+			       c.state->created ? c.state->created : "",
 			       c.state->owner && *c.state->owner ? c.state->owner : "root");
 		}
 		lifecycle_close(&c);

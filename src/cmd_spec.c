@@ -20,7 +20,7 @@ struct spec_opts {
 /* contrib/seccomp/default.json */
 static const char seccomp_default[] =
 #include "seccomp_default.inc"
-	;
+    ;
 
 static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
 {
@@ -37,14 +37,14 @@ static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
 static const char caps[] = "[\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]";
 
 static const char masked[] =
-	"\t\t\"maskedPaths\": [\n"
-	"\t\t\t\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\",\n"
-	"\t\t\t\"/proc/latency_stats\", \"/proc/timer_list\", \"/proc/timer_stats\",\n"
-	"\t\t\t\"/proc/sched_debug\", \"/sys/firmware\", \"/proc/scsi\"\n"
-	"\t\t],\n"
-	"\t\t\"readonlyPaths\": [\n"
-	"\t\t\t\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\", \"/proc/sysrq-trigger\"\n"
-	"\t\t]\n";
+    "\t\t\"maskedPaths\": [\n"
+    "\t\t\t\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\",\n"
+    "\t\t\t\"/proc/latency_stats\", \"/proc/timer_list\", \"/proc/timer_stats\",\n"
+    "\t\t\t\"/proc/sched_debug\", \"/sys/firmware\", \"/proc/scsi\"\n"
+    "\t\t],\n"
+    "\t\t\"readonlyPaths\": [\n"
+    "\t\t\t\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\", \"/proc/sysrq-trigger\"\n"
+    "\t\t]\n";
 
 static char *default_spec(bool rootless, bool seccomp)
 {
@@ -53,69 +53,75 @@ static char *default_spec(bool rootless, bool seccomp)
 	gid_t gid = getgid();
 
 	if (rootless)
-		sys_mount = xstrdup("\t\t{\"destination\": \"/sys\", \"type\": \"none\", \"source\": \"/sys\",\n"
-				    "\t\t \"options\": [\"rbind\", \"nosuid\", \"noexec\", \"nodev\", \"ro\"]}\n");
+		sys_mount = xstrdup(
+		    "\t\t{\"destination\": \"/sys\", \"type\": \"none\", \"source\": \"/sys\",\n"
+		    "\t\t \"options\": [\"rbind\", \"nosuid\", \"noexec\", \"nodev\", \"ro\"]}\n");
 	else
 		sys_mount = xstrdup(
-			"\t\t{\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\",\n"
-			"\t\t \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"]},\n"
-			"\t\t{\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\",\n"
-			"\t\t \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"relatime\", \"ro\"]}\n");
+		    "\t\t{\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\",\n"
+		    "\t\t \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"]},\n"
+		    "\t\t{\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": "
+		    "\"cgroup\",\n"
+		    "\t\t \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"relatime\", "
+		    "\"ro\"]}\n");
 	if (rootless)
 		linux_part = xasprintf(
-			"\t\t\"uidMappings\": [{\"containerID\": 0, \"hostID\": %u, \"size\": 1}],\n"
-			"\t\t\"gidMappings\": [{\"containerID\": 0, \"hostID\": %u, \"size\": 1}],\n"
-			"\t\t\"namespaces\": [\n"
-			"\t\t\t{\"type\": \"pid\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"},\n"
-			"\t\t\t{\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}\n"
-			"\t\t],\n",
-			(unsigned)uid, (unsigned)gid);
+		    "\t\t\"uidMappings\": [{\"containerID\": 0, \"hostID\": %u, \"size\": 1}],\n"
+		    "\t\t\"gidMappings\": [{\"containerID\": 0, \"hostID\": %u, \"size\": 1}],\n"
+		    "\t\t\"namespaces\": [\n"
+		    "\t\t\t{\"type\": \"pid\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"},\n"
+		    "\t\t\t{\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}\n"
+		    "\t\t],\n",
+		    (unsigned)uid, (unsigned)gid);
 	else
-		linux_part = xstrdup("\t\t\"resources\": {\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]},\n"
-				     "\t\t\"namespaces\": [\n"
-				     "\t\t\t{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"},\n"
-				     "\t\t\t{\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}\n"
-				     "\t\t],\n");
+		linux_part = xstrdup(
+		    "\t\t\"resources\": {\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]},\n"
+		    "\t\t\"namespaces\": [\n"
+		    "\t\t\t{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"},\n"
+		    "\t\t\t{\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}\n"
+		    "\t\t],\n");
 	out = xasprintf(
-		"{\n"
-		"\t\"ociVersion\": \"1.3.0\",\n"
-		"\t\"process\": {\n"
-		"\t\t\"terminal\": true,\n"
-		"\t\t\"user\": {\"uid\": 0, \"gid\": 0},\n"
-		"\t\t\"args\": [\"sh\"],\n"
-		"\t\t\"env\": [\n"
-		"\t\t\t\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\n"
-		"\t\t\t\"TERM=xterm\"\n"
-		"\t\t],\n"
-		"\t\t\"cwd\": \"/\",\n"
-		"\t\t\"capabilities\": {\n"
-		"\t\t\t\"bounding\": %s,\n"
-		"\t\t\t\"effective\": %s,\n"
-		"\t\t\t\"permitted\": %s\n"
-		"\t\t},\n"
-		"\t\t\"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],\n"
-		"\t\t\"noNewPrivileges\": true\n"
-		"\t},\n"
-		"\t\"root\": {\"path\": \"rootfs\", \"readonly\": true},\n"
-		"\t\"hostname\": \"nucleus\",\n"
-		"\t\"mounts\": [\n"
-		"\t\t{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},\n"
-		"\t\t{\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
-		"\t\t \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},\n"
-		"\t\t{\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\",\n"
-		"\t\t \"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\"%s]},\n"
-		"\t\t{\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\",\n"
-		"\t\t \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\"]},\n"
-		"\t\t{\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\",\n"
-		"\t\t \"options\": [\"nosuid\", \"noexec\", \"nodev\"]},\n"
-		"%s"
-		"\t],\n"
-		"\t\"linux\": {\n"
-		"%s"
-		"%s"
-		"\t}\n"
-		"}\n",
-		caps, caps, caps, rootless ? "" : ", \"gid=5\"", sys_mount, linux_part, masked);
+	    "{\n"
+	    "\t\"ociVersion\": \"1.3.0\",\n"
+	    "\t\"process\": {\n"
+	    "\t\t\"terminal\": true,\n"
+	    "\t\t\"user\": {\"uid\": 0, \"gid\": 0},\n"
+	    "\t\t\"args\": [\"sh\"],\n"
+	    "\t\t\"env\": [\n"
+	    "\t\t\t\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\n"
+	    "\t\t\t\"TERM=xterm\"\n"
+	    "\t\t],\n"
+	    "\t\t\"cwd\": \"/\",\n"
+	    "\t\t\"capabilities\": {\n"
+	    "\t\t\t\"bounding\": %s,\n"
+	    "\t\t\t\"effective\": %s,\n"
+	    "\t\t\t\"permitted\": %s\n"
+	    "\t\t},\n"
+	    "\t\t\"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],\n"
+	    "\t\t\"noNewPrivileges\": true\n"
+	    "\t},\n"
+	    "\t\"root\": {\"path\": \"rootfs\", \"readonly\": true},\n"
+	    "\t\"hostname\": \"nucleus\",\n"
+	    "\t\"mounts\": [\n"
+	    "\t\t{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},\n"
+	    "\t\t{\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
+	    "\t\t \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},\n"
+	    "\t\t{\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\",\n"
+	    "\t\t \"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", "
+	    "\"mode=0620\"%s]},\n"
+	    "\t\t{\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\",\n"
+	    "\t\t \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", "
+	    "\"size=65536k\"]},\n"
+	    "\t\t{\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\",\n"
+	    "\t\t \"options\": [\"nosuid\", \"noexec\", \"nodev\"]},\n"
+	    "%s"
+	    "\t],\n"
+	    "\t\"linux\": {\n"
+	    "%s"
+	    "%s"
+	    "\t}\n"
+	    "}\n",
+	    caps, caps, caps, rootless ? "" : ", \"gid=5\"", sys_mount, linux_part, masked);
 	if (seccomp) {
 		/* linux is the last member: the profile goes in before its closing brace. */
 		char *end = strrchr(out, '}'), *with;
@@ -123,7 +129,7 @@ static char *default_spec(bool rootless, bool seccomp)
 			;
 		*end = '\0';
 		with = xasprintf("%s\t\t,\"seccomp\": %.*s\n\t}\n}\n", out,
-				 (int)(strlen(seccomp_default) - 1), seccomp_default);
+		                 (int)(strlen(seccomp_default) - 1), seccomp_default);
 		free(out);
 		out = with;
 	}
@@ -135,11 +141,11 @@ static char *default_spec(bool rootless, bool seccomp)
 int cmd_spec(struct globals *g, int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {
-		{"bundle", 'b', true, O_BUNDLE, "write config.json in this directory"},
-		{"rootless", 0, false, O_ROOTLESS, "a config for a container run without root"},
-		{"seccomp", 0, false, O_SECCOMP,
-		 "include the default seccomp profile (contrib/seccomp/default.json)"},
-		{NULL, 0, false, 0, NULL},
+	    {"bundle", 'b', true, O_BUNDLE, "write config.json in this directory"},
+	    {"rootless", 0, false, O_ROOTLESS, "a config for a container run without root"},
+	    {"seccomp", 0, false, O_SECCOMP,
+	     "include the default seccomp profile (contrib/seccomp/default.json)"},
+	    {NULL, 0, false, 0, NULL},
 	};
 	struct spec_opts o = {0};
 	_cleanup_free_ char *json = NULL;
@@ -148,7 +154,8 @@ int cmd_spec(struct globals *g, int argc, char **argv)
 	bool help;
 	int first = cli_parse(argc - 1, argv + 1, opts, opt_cb, &o, &help, &e);
 	if (help) {
-		cli_print_help("spec [--bundle DIR] [--rootless] [--seccomp]", "Write a default config.json.", opts);
+		cli_print_help("spec [--bundle DIR] [--rootless] [--seccomp]",
+		               "Write a default config.json.", opts);
 		return 0;
 	}
 	if (first < 0)

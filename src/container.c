@@ -39,22 +39,25 @@
 #endif
 
 static const unsigned long ns_flag[OCI_NS_COUNT] = {
-	[OCI_NS_PID] = CLONE_NEWPID,	 [OCI_NS_NETWORK] = CLONE_NEWNET, [OCI_NS_MOUNT] = CLONE_NEWNS,
-	[OCI_NS_IPC] = CLONE_NEWIPC,	 [OCI_NS_UTS] = CLONE_NEWUTS,	  [OCI_NS_USER] = CLONE_NEWUSER,
-	[OCI_NS_CGROUP] = CLONE_NEWCGROUP, [OCI_NS_TIME] = CLONE_NEWTIME,
+    [OCI_NS_PID] = CLONE_NEWPID,       [OCI_NS_NETWORK] = CLONE_NEWNET,
+    [OCI_NS_MOUNT] = CLONE_NEWNS,      [OCI_NS_IPC] = CLONE_NEWIPC,
+    [OCI_NS_UTS] = CLONE_NEWUTS,       [OCI_NS_USER] = CLONE_NEWUSER,
+    [OCI_NS_CGROUP] = CLONE_NEWCGROUP, [OCI_NS_TIME] = CLONE_NEWTIME,
 };
 
 static const struct {
 	const char *name;
 	int sig;
 } signals[] = {
-	{"HUP", SIGHUP},   {"INT", SIGINT},	{"QUIT", SIGQUIT}, {"ILL", SIGILL},	  {"TRAP", SIGTRAP},
-	{"ABRT", SIGABRT}, {"IOT", SIGIOT},	{"BUS", SIGBUS},   {"FPE", SIGFPE},	  {"KILL", SIGKILL},
-	{"USR1", SIGUSR1}, {"SEGV", SIGSEGV},	{"USR2", SIGUSR2}, {"PIPE", SIGPIPE},	  {"ALRM", SIGALRM},
-	{"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},   {"STOP", SIGSTOP},
-	{"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},	{"TTOU", SIGTTOU}, {"URG", SIGURG},	  {"XCPU", SIGXCPU},
-	{"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
-	{"POLL", SIGPOLL}, {"PWR", SIGPWR},	{"SYS", SIGSYS},
+    {"HUP", SIGHUP},       {"INT", SIGINT},   {"QUIT", SIGQUIT},     {"ILL", SIGILL},
+    {"TRAP", SIGTRAP},     {"ABRT", SIGABRT}, {"IOT", SIGIOT},       {"BUS", SIGBUS},
+    {"FPE", SIGFPE},       {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},
+    {"USR2", SIGUSR2},     {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},     {"TERM", SIGTERM},
+    {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP},
+    {"TSTP", SIGTSTP},     {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},
+    {"XCPU", SIGXCPU},     {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+    {"WINCH", SIGWINCH},   {"IO", SIGIO},     {"POLL", SIGPOLL},     {"PWR", SIGPWR},
+    {"SYS", SIGSYS},
 };
 
 int signal_parse(const char *s)
@@ -92,7 +95,7 @@ struct create_ctx {
 	int console_fd;
 	int cgroup_fd; /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
 	bool cgroup_made;
-	bool in_cgroup;	  /* clone3 placed the init in its cgroup2 cgroup */
+	bool in_cgroup;   /* clone3 placed the init in its cgroup2 cgroup */
 	char *config_raw; /* config.json as read, kept in the state dir */
 	size_t config_len;
 };
@@ -127,9 +130,12 @@ static int load_config(const struct create_opts *o, struct create_ctx *x, struct
 		return nerr_wrap(e, "config.json");
 	caps_warn_unknown(&x->cfg->process->capabilities);
 	if (x->cfg->process->terminal && !o->console_socket && !o->has_console_fd)
-		return nerr_set(e, EINVAL, "config.json: process.terminal is true but no --console-socket was given");
+		return nerr_set(
+		    e, EINVAL,
+		    "config.json: process.terminal is true but no --console-socket was given");
 	if (!x->cfg->process->terminal && o->console_socket)
-		return nerr_set(e, EINVAL, "--console-socket given but config.json: process.terminal is false");
+		return nerr_set(
+		    e, EINVAL, "--console-socket given but config.json: process.terminal is false");
 	{
 		char tmp[PATH_MAX * 2];
 		const char *rp = x->cfg->root.path;
@@ -163,8 +169,9 @@ static int open_ns_paths(const struct oci_config *cfg, struct init_args *a, stru
 			continue;
 		a->ns_fds[ns->type] = open(ns->path, O_RDONLY | O_CLOEXEC);
 		if (a->ns_fds[ns->type] < 0)
-			return nerr_sys(e, errno, "config.json: linux.namespaces: %s namespace path \"%s\"",
-					oci_ns_type_name(ns->type), ns->path);
+			return nerr_sys(e, errno,
+			                "config.json: linux.namespaces: %s namespace path \"%s\"",
+			                oci_ns_type_name(ns->type), ns->path);
 	}
 	return 0;
 }
@@ -177,7 +184,7 @@ static void close_ns_fds(struct init_args *a)
 }
 
 static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int close_in_child[],
-			size_t n_close, struct nerr *e)
+                        size_t n_close, struct nerr *e)
 {
 	const struct oci_config *cfg = x->cfg;
 	unsigned long newns = 0, clone_flags;
@@ -189,7 +196,9 @@ static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int clo
 		if (!cfg->linux_.namespaces[i].path)
 			newns |= ns_flag[cfg->linux_.namespaces[i].type];
 	if ((newns & CLONE_NEWUSER) && (!cfg->linux_.n_uid_mappings || !cfg->linux_.n_gid_mappings))
-		return nerr_set(e, EINVAL, "config.json: linux.uidMappings/gidMappings: a new user namespace needs both");
+		return nerr_set(
+		    e, EINVAL,
+		    "config.json: linux.uidMappings/gidMappings: a new user namespace needs both");
 	/* Time and cgroup namespaces are made by the init itself (see init.c). */
 	if (a->ns_fds[OCI_NS_USER] >= 0)
 		clone_flags = newns & CLONE_NEWPID;
@@ -237,14 +246,14 @@ static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int clo
 }
 
 static int write_id_map(pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n,
-			struct nerr *e)
+                        struct nerr *e)
 {
 	char path[64], buf[4096];
 	size_t len = 0;
 	int r;
 	for (size_t i = 0; i < n && len < sizeof buf; i++)
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id,
-					m[i].host_id, m[i].size);
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n",
+		                        m[i].container_id, m[i].host_id, m[i].size);
 	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
 	r = write_file_at(AT_FDCWD, path, buf, len);
 	if (r < 0)
@@ -268,22 +277,24 @@ static int parent_setup(struct create_ctx *x, struct nerr *e)
 				snprintf(path, sizeof path, "/proc/%d/setgroups", (int)x->pid);
 				write_file_at(AT_FDCWD, path, "deny", 4);
 			}
-			r = write_id_map(x->pid, "uid_map", cfg->linux_.uid_mappings, cfg->linux_.n_uid_mappings, e);
+			r = write_id_map(x->pid, "uid_map", cfg->linux_.uid_mappings,
+			                 cfg->linux_.n_uid_mappings, e);
 			if (r == 0)
 				r = write_id_map(x->pid, "gid_map", cfg->linux_.gid_mappings,
-						 cfg->linux_.n_gid_mappings, e);
+				                 cfg->linux_.n_gid_mappings, e);
 			if (r < 0)
 				return nerr_wrap(e, "user namespace");
 		}
 		if (ns->type == OCI_NS_TIME && !ns->path) {
 			for (size_t j = 0; j < cfg->linux_.n_time_offsets; j++) {
 				const struct oci_time_offset *t = &cfg->linux_.time_offsets[j];
-				int n = snprintf(buf, sizeof buf, "%s %lld %u\n", t->clock, (long long)t->secs,
-						 t->nanosecs);
+				int n = snprintf(buf, sizeof buf, "%s %lld %u\n", t->clock,
+				                 (long long)t->secs, t->nanosecs);
 				snprintf(path, sizeof path, "/proc/%d/timens_offsets", (int)x->pid);
 				r = write_file_at(AT_FDCWD, path, buf, (size_t)n);
 				if (r < 0)
-					return nerr_sys(e, -r, "time namespace: write offset %s", t->clock);
+					return nerr_sys(e, -r, "time namespace: write offset %s",
+					                t->clock);
 			}
 		}
 	}
@@ -292,7 +303,8 @@ static int parent_setup(struct create_ctx *x, struct nerr *e)
 		snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)x->pid);
 		r = write_file_at(AT_FDCWD, path, buf, (size_t)n);
 		if (r < 0)
-			return nerr_sys(e, -r, "write oom_score_adj %d", cfg->process->oom_score_adj);
+			return nerr_sys(e, -r, "write oom_score_adj %d",
+			                cfg->process->oom_score_adj);
 	}
 	r = sync_send(x->sync_fd, SYNC_GO);
 	return r < 0 ? nerr_sys(e, -r, "write to container init") : 0;
@@ -305,7 +317,7 @@ static int parent_setup(struct create_ctx *x, struct nerr *e)
  * hooks it runs itself (createContainer, startContainer).
  */
 static int run_create_runtime_hooks(struct create_ctx *x, const struct oci_state *st,
-				    struct nerr *e)
+                                    struct nerr *e)
 {
 	const struct oci_hooks *h = &x->cfg->hooks;
 	_cleanup_close_ int state_fd = -1;
@@ -331,7 +343,7 @@ static int run_create_runtime_hooks(struct create_ctx *x, const struct oci_state
 
 /* The init loaded a seccomp filter with a listener: hand its fd on. */
 static int seccomp_listener(struct create_ctx *x, const struct oci_state *st, int fd,
-			    struct nerr *e)
+                            struct nerr *e)
 {
 	const struct oci_seccomp *sc = x->cfg->linux_.seccomp;
 	int r;
@@ -356,7 +368,8 @@ static int follow_init(struct create_ctx *x, const struct oci_state *st, struct 
 		int passfd = -1;
 		int r = sync_recv(x->sync_fd, &m, &passfd);
 		if (r == -EPIPE)
-			return nerr_set(e, EPIPE, "container init exited before reporting its state");
+			return nerr_set(e, EPIPE,
+			                "container init exited before reporting its state");
 		if (r < 0)
 			return nerr_sys(e, -r, "read from container init");
 		switch (m.type) {
@@ -417,10 +430,10 @@ static void create_cleanup(struct create_ctx *x, struct container *c)
 }
 
 int container_create(struct globals *g, const struct create_opts *o, struct container *c,
-		     int *pidfd_out, struct nerr *e)
+                     int *pidfd_out, struct nerr *e)
 {
 	struct create_ctx x = {
-		.pidfd = -1, .sync_fd = -1, .fifo_fd = -1, .console_fd = -1, .cgroup_fd = -1};
+	    .pidfd = -1, .sync_fd = -1, .fifo_fd = -1, .console_fd = -1, .cgroup_fd = -1};
 	struct init_args a = {0};
 	struct seccomp_prog sprog = {0};
 	int sv[2] = {-1, -1};
@@ -438,7 +451,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	r = lifecycle_claim(g->root, o->id, c, e);
 	if (r < 0)
 		goto out_cfg;
-	if (mkfifoat(c->dirfd, EXEC_FIFO_NAME, 0622) < 0 || fchmodat(c->dirfd, EXEC_FIFO_NAME, 0622, 0) < 0) {
+	if (mkfifoat(c->dirfd, EXEC_FIFO_NAME, 0622) < 0 ||
+	    fchmodat(c->dirfd, EXEC_FIFO_NAME, 0622, 0) < 0) {
 		r = nerr_sys(e, errno, "create exec fifo");
 		goto fail;
 	}
@@ -467,8 +481,9 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		/* The init runs as the container's root: let it open the fifo. */
 		for (size_t i = 0; i < x.cfg->linux_.n_uid_mappings; i++)
 			if (x.cfg->linux_.uid_mappings[i].container_id == 0)
-				fchownat(c->dirfd, EXEC_FIFO_NAME, x.cfg->linux_.uid_mappings[i].host_id,
-					 (gid_t)-1, AT_SYMLINK_NOFOLLOW);
+				fchownat(c->dirfd, EXEC_FIFO_NAME,
+				         x.cfg->linux_.uid_mappings[i].host_id, (gid_t)-1,
+				         AT_SYMLINK_NOFOLLOW);
 	}
 	if (x.cfg->linux_.seccomp) {
 		/* Compiled here, before the init exists: it inherits the BPF. */
@@ -504,7 +519,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	/* The cgroup and its limits exist before the init does. */
 	x.cgroup_made = true;
 	r = cgroup_create(x.cgroup_path, &x.cfg->linux_.resources, x.cfg->linux_.devices,
-			  x.cfg->linux_.n_devices, &x.cgroup_fd, e);
+	                  x.cfg->linux_.n_devices, &x.cgroup_fd, e);
 	if (r == -EEXIST)
 		x.cgroup_made = false; /* another container's: not ours to remove */
 	if (r < 0)
@@ -544,10 +559,13 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	for (size_t i = 0; i < x.cfg->annotations.len; i++)
 		; /* annotations are copied below */
 	if (x.cfg->annotations.len) {
-		c->state->annotations.items = xcalloc(x.cfg->annotations.len, sizeof(struct oci_kv));
+		c->state->annotations.items =
+		    xcalloc(x.cfg->annotations.len, sizeof(struct oci_kv));
 		for (size_t i = 0; i < x.cfg->annotations.len; i++) {
-			c->state->annotations.items[i].key = xstrdup(x.cfg->annotations.items[i].key);
-			c->state->annotations.items[i].value = xstrdup(x.cfg->annotations.items[i].value);
+			c->state->annotations.items[i].key =
+			    xstrdup(x.cfg->annotations.items[i].key);
+			c->state->annotations.items[i].value =
+			    xstrdup(x.cfg->annotations.items[i].value);
 		}
 		c->state->annotations.len = x.cfg->annotations.len;
 	}
@@ -638,7 +656,7 @@ static int run_poststart_hooks(struct container *c, struct nerr *e)
 	if (r == 0 && cfg->hooks.poststart.len) {
 		state_fd = hooks_state_memfd(c->state, NULL, e);
 		r = state_fd < 0 ? state_fd
-				 : hooks_run(&cfg->hooks.poststart, "poststart", state_fd, e);
+		                 : hooks_run(&cfg->hooks.poststart, "poststart", state_fd, e);
 	}
 	oci_config_free(cfg);
 	return r;
@@ -682,7 +700,9 @@ int container_start(struct container *c, struct nerr *e)
 	int r;
 
 	if (strcmp(status, "created"))
-		return nerr_set(e, EINVAL, "cannot start a container that is %s (container not in created state)", status);
+		return nerr_set(
+		    e, EINVAL,
+		    "cannot start a container that is %s (container not in created state)", status);
 	pidfd = lifecycle_pidfd(c->state);
 	if (pidfd < 0)
 		return nerr_set(e, ESRCH, "container not running");
@@ -756,8 +776,9 @@ int container_delete(struct container *c, bool force, struct nerr *e)
 		if (!strcmp(status, "created"))
 			; /* runc deletes a created container: kill its init */
 		else
-			return nerr_set(e, EBUSY, "cannot delete container \"%s\" that is not stopped: %s", c->id,
-					status);
+			return nerr_set(e, EBUSY,
+			                "cannot delete container \"%s\" that is not stopped: %s",
+			                c->id, status);
 	}
 	if (strcmp(status, "stopped")) {
 		_cleanup_close_ int pidfd = lifecycle_pidfd(c->state);

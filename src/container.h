@@ -26,7 +26,7 @@ struct create_opts {
  * "created", and *pidfd (if not NULL) is a pidfd for the init. On failure
  * nothing is left behind. */
 int container_create(struct globals *g, const struct create_opts *o, struct container *c,
-		     int *pidfd, struct nerr *e);
+                     int *pidfd, struct nerr *e);
 /* Release the init of a "created" container. */
 int container_start(struct container *c, struct nerr *e);
 int container_kill(struct container *c, int sig, bool all, struct nerr *e);

@@ -11,8 +11,10 @@ struct nerr {
 };
 
 /* Set the message and return -errnum.  nerr_sys appends ": strerror(errnum)". */
-int nerr_set(struct nerr *e, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int nerr_sys(struct nerr *e, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int nerr_set(struct nerr *e, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int nerr_sys(struct nerr *e, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Prefix the existing message with context: "ctx: old message".  Returns -errnum. */
 int nerr_wrap(struct nerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

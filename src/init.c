@@ -33,9 +33,10 @@
 #endif
 
 static const int ns_clone_flag[OCI_NS_COUNT] = {
-	[OCI_NS_PID] = CLONE_NEWPID,	 [OCI_NS_NETWORK] = CLONE_NEWNET, [OCI_NS_MOUNT] = CLONE_NEWNS,
-	[OCI_NS_IPC] = CLONE_NEWIPC,	 [OCI_NS_UTS] = CLONE_NEWUTS,	  [OCI_NS_USER] = CLONE_NEWUSER,
-	[OCI_NS_CGROUP] = CLONE_NEWCGROUP, [OCI_NS_TIME] = CLONE_NEWTIME,
+    [OCI_NS_PID] = CLONE_NEWPID,       [OCI_NS_NETWORK] = CLONE_NEWNET,
+    [OCI_NS_MOUNT] = CLONE_NEWNS,      [OCI_NS_IPC] = CLONE_NEWIPC,
+    [OCI_NS_UTS] = CLONE_NEWUTS,       [OCI_NS_USER] = CLONE_NEWUSER,
+    [OCI_NS_CGROUP] = CLONE_NEWCGROUP, [OCI_NS_TIME] = CLONE_NEWTIME,
 };
 
 static bool has_new_ns(const struct oci_config *cfg, enum oci_ns_type t)
@@ -55,7 +56,8 @@ static int join_namespaces(struct init_args *a, struct nerr *e)
 		if (t == OCI_NS_USER || t == OCI_NS_PID || a->ns_fds[t] < 0)
 			continue;
 		if (setns(a->ns_fds[t], ns_clone_flag[t]) < 0)
-			return nerr_sys(e, errno, "join %s namespace", oci_ns_type_name((enum oci_ns_type)t));
+			return nerr_sys(e, errno, "join %s namespace",
+			                oci_ns_type_name((enum oci_ns_type)t));
 	}
 	for (int t = 0; t < OCI_NS_COUNT; t++)
 		if (a->ns_fds[t] >= 0)
@@ -100,7 +102,8 @@ static int enter_late_namespaces(struct init_args *a, struct nerr *e)
 	if (a->unshare_flags & CLONE_NEWTIME) {
 		/* unshare(CLONE_NEWTIME) made a namespace for our children with the
 		 * offsets the parent just wrote; enter it ourselves. */
-		_cleanup_close_ int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+		_cleanup_close_ int fd =
+		    open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
 			return nerr_sys(e, errno, "enter time namespace");
 	}
@@ -128,7 +131,8 @@ static int new_keyring(struct init_args *a, struct nerr *e)
 	if (a->no_new_keyring)
 		return 0;
 	/* KEYCTL_JOIN_SESSION_KEYRING with no name: a fresh anonymous keyring. */
-	if (syscall(SYS_keyctl, 1, NULL) < 0 && errno != ENOSYS && errno != EACCES && errno != EDQUOT)
+	if (syscall(SYS_keyctl, 1, NULL) < 0 && errno != ENOSYS && errno != EACCES &&
+	    errno != EDQUOT)
 		return nerr_sys(e, errno, "create session keyring");
 	return 0;
 }
@@ -216,9 +220,10 @@ int init_find_executable(const struct oci_process *p, char *out, size_t outsz, s
 	if (strchr(name, '/')) {
 		if (stat(name, &sb) < 0)
 			return nerr_set(e, errno, "exec: \"%s\": stat %s: %s", name, name,
-					process_errno_text(errno));
+			                process_errno_text(errno));
 		if (S_ISDIR(sb.st_mode))
-			return nerr_set(e, EACCES, "exec: \"%s\": is a directory: permission denied", name);
+			return nerr_set(e, EACCES,
+			                "exec: \"%s\": is a directory: permission denied", name);
 		if (!(sb.st_mode & 0111))
 			return nerr_set(e, EACCES, "exec: \"%s\": permission denied", name);
 		snprintf(out, outsz, "%s", name);
@@ -290,7 +295,8 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, c
 		snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", a->fifo_fd);
 		fd = open(fdpath, O_WRONLY | O_CLOEXEC);
 		if (fd < 0) {
-			fprintf(stderr, "nucleus-oci init: wait for start on exec.fifo: %s\n", strerror(errno));
+			fprintf(stderr, "nucleus-oci init: wait for start on exec.fifo: %s\n",
+			        strerror(errno));
 			_exit(127);
 		}
 		/* `start` is reading: startContainer hooks run now, and their
@@ -324,11 +330,11 @@ __attribute__((noreturn)) static void fail(struct init_args *a, const char *stag
 	_exit(1);
 }
 
-#define STEP(name, call) \
-	do { \
-		stage = (name); \
-		if ((call) < 0) \
-			fail(a, stage, &e); \
+#define STEP(name, call)                                                                           \
+	do {                                                                                       \
+		stage = (name);                                                                    \
+		if ((call) < 0)                                                                    \
+			fail(a, stage, &e);                                                        \
 	} while (0)
 
 void init_main(struct init_args *a)

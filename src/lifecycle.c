@@ -29,12 +29,12 @@ int lifecycle_check_id(const char *id, struct nerr *e)
 		return nerr_set(e, EINVAL, "invalid container ID \"%s\"", id);
 	for (const char *p = id; *p; p++) {
 		char ch = *p;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		    ch == '_' || ch == '+' || ch == '-' || ch == '.')
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '+' || ch == '-' || ch == '.')
 			continue;
-		return nerr_set(e, EINVAL,
-				"invalid container ID \"%s\": only letters, digits and _+-. are allowed",
-				id);
+		return nerr_set(
+		    e, EINVAL,
+		    "invalid container ID \"%s\": only letters, digits and _+-. are allowed", id);
 	}
 	return 0;
 }
@@ -102,7 +102,7 @@ int lifecycle_claim(const char *root, const char *id, struct container *c, struc
 }
 
 int lifecycle_open(const char *root, const char *id, bool exclusive, struct container *c,
-		   struct nerr *e)
+                   struct nerr *e)
 {
 	int r;
 	memset(c, 0, sizeof *c);

@@ -30,7 +30,7 @@ int lifecycle_open_root(const char *root, bool create, int *rootfd, struct nerr 
 int lifecycle_claim(const char *root, const char *id, struct container *c, struct nerr *e);
 /* Open and lock an existing container; loads state.json. */
 int lifecycle_open(const char *root, const char *id, bool exclusive, struct container *c,
-		   struct nerr *e);
+                   struct nerr *e);
 void lifecycle_close(struct container *c);
 int lifecycle_save(struct container *c, struct nerr *e);
 /* Remove <root>/<id> entirely. */

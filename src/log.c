@@ -100,8 +100,9 @@ static void log_write(enum log_level level, const char *msg, bool to_stderr)
 		snprintf(ts + n, sizeof ts - (size_t)n, ".%09ldZ", now.tv_nsec);
 		if (log_json) {
 			json_escape(esc, sizeof esc, msg);
-			n = snprintf(line, sizeof line, "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
-				     level_name(level), esc, ts);
+			n = snprintf(line, sizeof line,
+			             "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
+			             level_name(level), esc, ts);
 		} else {
 			n = snprintf(line, sizeof line, "%s %s: %s\n", ts, level_name(level), msg);
 		}
@@ -110,9 +111,10 @@ static void log_write(enum log_level level, const char *msg, bool to_stderr)
 		write_all(log_fd, line, (size_t)n);
 	}
 	if (to_stderr || log_fd < 0) {
-		n = snprintf(line, sizeof line, "%s%s\n",
-			     level == LOG_LEVEL_ERROR ? "" : (level == LOG_LEVEL_WARN ? "warning: " : ""),
-			     msg);
+		n = snprintf(
+		    line, sizeof line, "%s%s\n",
+		    level == LOG_LEVEL_ERROR ? "" : (level == LOG_LEVEL_WARN ? "warning: " : ""),
+		    msg);
 		if (n > (int)sizeof line - 1)
 			n = (int)sizeof line - 1;
 		write_all(STDERR_FILENO, line, (size_t)n);

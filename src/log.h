@@ -14,10 +14,10 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 /* The one error line of a failed command: to the log file and to stderr. */
 void log_fatal(const char *msg);
 
-#define log_debug(...) \
-	do { \
-		if (log_debug_enabled()) \
-			log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__); \
+#define log_debug(...)                                                                             \
+	do {                                                                                       \
+		if (log_debug_enabled())                                                           \
+			log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__);                                     \
 	} while (0)
 #define log_warn(...) log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
 

@@ -15,15 +15,15 @@
 enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD_CGROUP, G_VERSION, G_CRIU, G_ROOTLESS };
 
 static const struct cli_opt global_opts[] = {
-	{"root", 0, true, G_ROOT, "state directory (default /run/nucleus-oci)"},
-	{"log", 0, true, G_LOG, "log file"},
-	{"log-format", 0, true, G_LOG_FORMAT, "log format: text or json"},
-	{"debug", 0, false, G_DEBUG, "debug logging"},
-	{"systemd-cgroup", 0, false, G_SYSTEMD_CGROUP, "use systemd to manage cgroups"},
-	{"version", 'v', false, G_VERSION, "print the version"},
-	{"criu", 0, true, G_CRIU, "path to criu (accepted for compatibility)"},
-	{"rootless", 0, true, G_ROOTLESS, "accepted for compatibility: true, false or auto"},
-	{NULL, 0, false, 0, NULL},
+    {"root", 0, true, G_ROOT, "state directory (default /run/nucleus-oci)"},
+    {"log", 0, true, G_LOG, "log file"},
+    {"log-format", 0, true, G_LOG_FORMAT, "log format: text or json"},
+    {"debug", 0, false, G_DEBUG, "debug logging"},
+    {"systemd-cgroup", 0, false, G_SYSTEMD_CGROUP, "use systemd to manage cgroups"},
+    {"version", 'v', false, G_VERSION, "print the version"},
+    {"criu", 0, true, G_CRIU, "path to criu (accepted for compatibility)"},
+    {"rootless", 0, true, G_ROOTLESS, "accepted for compatibility: true, false or auto"},
+    {NULL, 0, false, 0, NULL},
 };
 
 static const struct {
@@ -31,21 +31,21 @@ static const struct {
 	command_fn fn;
 	const char *help;
 } commands[] = {
-	{"create", cmd_create, "create a container"},
-	{"start", cmd_start, "start the user process of a created container"},
-	{"state", cmd_state, "print the state of a container"},
-	{"kill", cmd_kill, "send a signal to the container's init"},
-	{"delete", cmd_delete, "delete a container"},
-	{"run", cmd_run, "create and start a container"},
-	{"list", cmd_list, "list containers"},
-	{"spec", cmd_spec, "write a default config.json"},
-	{"exec", cmd_exec, "run a process in a running container"},
-	{"features", cmd_features, "print the features of this runtime (features.json)"},
-	{"pause", cmd_pause, "freeze every process of a container"},
-	{"resume", cmd_resume, "thaw every process of a paused container"},
-	{"update", cmd_update, "update the cgroup limits of a container"},
-	{"ps", cmd_ps, "list the processes of a container"},
-	{"events", cmd_events, "print cgroup statistics and OOM events"},
+    {"create", cmd_create, "create a container"},
+    {"start", cmd_start, "start the user process of a created container"},
+    {"state", cmd_state, "print the state of a container"},
+    {"kill", cmd_kill, "send a signal to the container's init"},
+    {"delete", cmd_delete, "delete a container"},
+    {"run", cmd_run, "create and start a container"},
+    {"list", cmd_list, "list containers"},
+    {"spec", cmd_spec, "write a default config.json"},
+    {"exec", cmd_exec, "run a process in a running container"},
+    {"features", cmd_features, "print the features of this runtime (features.json)"},
+    {"pause", cmd_pause, "freeze every process of a container"},
+    {"resume", cmd_resume, "thaw every process of a paused container"},
+    {"update", cmd_update, "update the cgroup limits of a container"},
+    {"ps", cmd_ps, "list the processes of a container"},
+    {"events", cmd_events, "print cgroup statistics and OOM events"},
 };
 
 struct global_ctx {
@@ -65,7 +65,8 @@ static int global_cb(void *vctx, int id, const char *arg, struct nerr *e)
 		break;
 	case G_LOG_FORMAT:
 		if (strcmp(arg, "text") && strcmp(arg, "json"))
-			return nerr_set(e, EINVAL, "invalid log format \"%s\": expected text or json", arg);
+			return nerr_set(e, EINVAL,
+			                "invalid log format \"%s\": expected text or json", arg);
 		ctx->g->log_format = arg;
 		break;
 	case G_DEBUG:
@@ -120,7 +121,8 @@ int main(int argc, char **argv)
 
 	g.rootless_env = geteuid() != 0;
 	if (g.rootless_env && getenv("XDG_RUNTIME_DIR")) {
-		snprintf(default_root, sizeof default_root, "%s/nucleus-oci", getenv("XDG_RUNTIME_DIR"));
+		snprintf(default_root, sizeof default_root, "%s/nucleus-oci",
+		         getenv("XDG_RUNTIME_DIR"));
 		g.root = default_root;
 	} else {
 		g.root = "/run/nucleus-oci";
@@ -154,8 +156,9 @@ int main(int argc, char **argv)
 			continue;
 		if (g.systemd_cgroup) {
 			nerr_set(&e, ENOTSUP,
-				 "--systemd-cgroup: systemd cgroup management is not available on this host "
-				 "(systemd is not running as PID 1); use the cgroupfs driver");
+			         "--systemd-cgroup: systemd cgroup management is not available on "
+			         "this host "
+			         "(systemd is not running as PID 1); use the cgroupfs driver");
 			/* commands that create cgroups refuse; the others do not need systemd */
 			if (!strcmp(argv[first], "create") || !strcmp(argv[first], "run"))
 				return command_fail(&e);

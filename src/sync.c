@@ -70,8 +70,8 @@ int sync_recv(int fd, struct sync_msg *m, int *passfd)
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			    .msg_controllen = sizeof u.buf};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
 	ssize_t n;
 
 	if (passfd)
@@ -111,7 +111,7 @@ int sync_expect(int fd, enum sync_type want, struct nerr *e)
 	if (m.type == SYNC_ERROR)
 		return nerr_set(e, m.errnum, "container init (%s): %s", m.stage, m.text);
 	if (m.type != want)
-		return nerr_set(e, EPROTO, "container init: unexpected message %u (wanted %u)", m.type,
-				want);
+		return nerr_set(e, EPROTO, "container init: unexpected message %u (wanted %u)",
+		                m.type, want);
 	return 0;
 }

@@ -13,15 +13,15 @@
 #include "error.h"
 
 enum sync_type {
-	SYNC_ERROR = 1,	      /* init -> parent: {stage, errno, text}; init exits */
-	SYNC_NEED_SETUP,      /* init -> parent: namespaces exist; write maps, offsets */
-	SYNC_GO,	      /* parent -> init: ids mapped, cgroup joined */
-	SYNC_CREATE_RUNTIME,  /* init -> parent: mounts done, run createRuntime hooks */
-	SYNC_CONTINUE,	      /* parent -> init: hooks ran */
-	SYNC_READY,	      /* init -> parent: set up, about to wait for start */
-	SYNC_ACK,	      /* parent -> init: state saved, detach */
-	SYNC_SECCOMP_FD,      /* init -> parent: seccomp notify fd attached; parent
-				 sends it to listenerPath and answers SYNC_CONTINUE */
+	SYNC_ERROR = 1,      /* init -> parent: {stage, errno, text}; init exits */
+	SYNC_NEED_SETUP,     /* init -> parent: namespaces exist; write maps, offsets */
+	SYNC_GO,             /* parent -> init: ids mapped, cgroup joined */
+	SYNC_CREATE_RUNTIME, /* init -> parent: mounts done, run createRuntime hooks */
+	SYNC_CONTINUE,       /* parent -> init: hooks ran */
+	SYNC_READY,          /* init -> parent: set up, about to wait for start */
+	SYNC_ACK,            /* parent -> init: state saved, detach */
+	SYNC_SECCOMP_FD,     /* init -> parent: seccomp notify fd attached; parent
+	                        sends it to listenerPath and answers SYNC_CONTINUE */
 };
 
 struct sync_msg {

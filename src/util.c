@@ -108,7 +108,7 @@ int write_file_at(int dirfd, const char *path, const char *data, size_t len)
 }
 
 int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
-			 struct nerr *e)
+                         struct nerr *e)
 {
 	char tmp[PATH_MAX];
 	_cleanup_close_ int fd = -1;

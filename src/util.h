@@ -24,21 +24,21 @@ static inline void cleanup_closep(int *fd)
 		errno = saved;
 	}
 }
-#define _cleanup_free_	__attribute__((cleanup(cleanup_freep)))
+#define _cleanup_free_  __attribute__((cleanup(cleanup_freep)))
 #define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
 
 /* Take ownership out of a cleanup variable. */
-#define TAKE_FD(fd) \
-	({ \
-		int _t = (fd); \
-		(fd) = -1; \
-		_t; \
+#define TAKE_FD(fd)                                                                                \
+	({                                                                                         \
+		int _t = (fd);                                                                     \
+		(fd) = -1;                                                                         \
+		_t;                                                                                \
 	})
-#define TAKE_PTR(p) \
-	({ \
-		__typeof__(p) _t = (p); \
-		(p) = NULL; \
-		_t; \
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) _t = (p);                                                            \
+		(p) = NULL;                                                                        \
+		_t;                                                                                \
 	})
 
 void *xmalloc(size_t n);
@@ -50,7 +50,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int read_file_at(int dirfd, const char *path, char **out, size_t *len, struct nerr *e);
 /* Write through a temporary file and rename(2) so readers never see half a file. */
 int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
-			 struct nerr *e);
+                         struct nerr *e);
 int write_file_at(int dirfd, const char *path, const char *data, size_t len);
 int write_all(int fd, const void *buf, size_t len);
 

@@ -23,5 +23,7 @@ passed=$(cat $(find tests -name '*.trs') | grep -c -E '^:test-result: (PASS|XFAI
 failed=$(cat $(find tests -name '*.trs') | grep -c -E '^:test-result: (FAIL|XPASS|ERROR)')
 skipped=$(cat $(find tests -name '*.trs') | grep -c -E '^:test-result: SKIP')
 if [ $san -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+# The tree follows .clang-format, counted as one more test.
+if make -s check-format; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ $rc -eq 0 ]
