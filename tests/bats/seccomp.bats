@@ -67,6 +67,24 @@ run_sh() {
 	done
 }
 
+@test "seccomp: KILL_THREAD ends only the calling thread, KILL_PROCESS the whole process" {
+	tk=$(dirname "$NUCLEUS_OCI")/tests/agents/threadkill
+	[ -x "$tk" ] || { echo "not built: make tests/agents/threadkill" >&2; return 1; }
+	cp "$tk" rootfs/bin/threadkill
+	seccomp_rule '["mkdir", "mkdirat"]' SCMP_ACT_KILL_THREAD
+	run_sh 'threadkill; echo "rc=$?"'
+	echo "KILL_THREAD: $output"
+	[[ "$output" == *"main alive"* ]]
+	[[ "$output" != *"worker survived"* ]]
+	[[ "$output" == *"rc=0"* ]]
+	seccomp_rule '["mkdir", "mkdirat"]' SCMP_ACT_KILL_PROCESS
+	run_sh 'threadkill; echo "rc=$?"'
+	echo "KILL_PROCESS: $output"
+	[[ "$output" != *"main alive"* ]]
+	[[ "$output" == *"rc=159"* ]]
+	[ ! -d rootfs/tmp/threadkill ]
+}
+
 @test "seccomp: SCMP_ACT_TRACE with no tracer fails the call with ENOSYS" {
 	seccomp_rule '["mkdir", "mkdirat"]' SCMP_ACT_TRACE
 	run_sh 'mkdir /tmp/d; echo rc=$?'
