@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "container.h"
+#include "process.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -93,17 +94,9 @@ static int wait_exit(pid_t pid)
 {
 	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 	struct sigaction sa = {.sa_handler = forward_signal};
-	int status;
 	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
 		sigaction(fwd[i], &sa, NULL);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 255;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 255;
+	return process_wait_exit_code(pid);
 }
 
 /* The master the init sent during create, if the process has a terminal:

@@ -206,18 +206,10 @@ static int wait_child(pid_t pid)
 {
 	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 	struct sigaction sa = {.sa_handler = forward_signal};
-	int status;
 	forward_pid = pid;
 	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
 		sigaction(fwd[i], &sa, NULL);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 255;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 255;
+	return process_wait_exit_code(pid);
 }
 
 /* The child's verdict: end of file means execve succeeded. */

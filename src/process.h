@@ -3,6 +3,8 @@
 #ifndef NUCLEUS_PROCESS_H
 #define NUCLEUS_PROCESS_H
 
+#include <sys/types.h>
+
 #include "oci_spec.h"
 
 /* The number of socket-activation fds passed to us: LISTEN_FDS, unless a
@@ -22,5 +24,9 @@ char **process_envp(const struct oci_strv *env, int listen_fds);
 /* errno as runc words it where engines match the text ("permission
  * denied", "no such file or directory"): lower case, Go's wording. */
 const char *process_errno_text(int err);
+
+/* Wait for a child and give the status a shell would: its exit code, or
+ * 128+signal when a signal ended it; 255 when it cannot be waited for. */
+int process_wait_exit_code(pid_t pid);
 
 #endif
