@@ -18,16 +18,7 @@
 #include "terminal.h"
 #include "util.h"
 
-enum {
-	O_BUNDLE,
-	O_PID_FILE,
-	O_CONSOLE_SOCKET,
-	O_NO_PIVOT,
-	O_NO_NEW_KEYRING,
-	O_PRESERVE_FDS,
-	O_DETACH,
-	O_KEEP
-};
+enum { O_DETACH = CREATE_OPT_LAST, O_KEEP };
 
 struct run_opts {
 	struct create_opts c;
@@ -36,49 +27,27 @@ struct run_opts {
 };
 
 static const struct cli_opt opts[] = {
-    {"bundle", 'b', true, O_BUNDLE, "path to the bundle (default: current directory)"},
-    {"pid-file", 0, true, O_PID_FILE, "write the init's pid to this file"},
-    {"console-socket", 0, true, O_CONSOLE_SOCKET, "unix socket to receive the pty master"},
+    {"bundle", 'b', true, CREATE_OPT_BUNDLE, "path to the bundle (default: current directory)"},
+    {"pid-file", 0, true, CREATE_OPT_PID_FILE, "write the init's pid to this file"},
+    {"console-socket", 0, true, CREATE_OPT_CONSOLE_SOCKET, "unix socket to receive the pty master"},
     {"detach", 'd', false, O_DETACH, "do not wait for the container"},
     {"keep", 0, false, O_KEEP, "do not delete the container after it exits"},
-    {"no-pivot", 0, false, O_NO_PIVOT, "use MS_MOVE and chroot instead of pivot_root"},
-    {"no-new-keyring", 0, false, O_NO_NEW_KEYRING, "keep the session keyring"},
-    {"preserve-fds", 0, true, O_PRESERVE_FDS, "pass N extra fds (3..3+N-1) to the process"},
+    {"no-pivot", 0, false, CREATE_OPT_NO_PIVOT, "use MS_MOVE and chroot instead of pivot_root"},
+    {"no-new-keyring", 0, false, CREATE_OPT_NO_NEW_KEYRING, "keep the session keyring"},
+    {"preserve-fds", 0, true, CREATE_OPT_PRESERVE_FDS,
+     "pass N extra fds (3..3+N-1) to the process"},
     {NULL, 0, false, 0, NULL},
 };
 
 static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
 {
 	struct run_opts *o = ctx;
-	unsigned long long n;
-	switch (id) {
-	case O_BUNDLE:
-		o->c.bundle = arg;
-		break;
-	case O_PID_FILE:
-		o->c.pid_file = arg;
-		break;
-	case O_CONSOLE_SOCKET:
-		o->c.console_socket = arg;
-		break;
-	case O_NO_PIVOT:
-		o->c.no_pivot = true;
-		break;
-	case O_NO_NEW_KEYRING:
-		o->c.no_new_keyring = true;
-		break;
-	case O_PRESERVE_FDS:
-		if (parse_uint(arg, &n) < 0 || n > 65536)
-			return nerr_set(e, EINVAL, "--preserve-fds: invalid number \"%s\"", arg);
-		o->c.preserve_fds = (int)n;
-		break;
-	case O_DETACH:
+	if (id == O_DETACH)
 		o->detach = true;
-		break;
-	case O_KEEP:
+	else if (id == O_KEEP)
 		o->keep = true;
-		break;
-	}
+	else
+		return create_opt_cb(&o->c, id, arg, e);
 	return 0;
 }
 

@@ -5,6 +5,19 @@
 
 #include "cli.h"
 
+/* The options create and run share; create_opt_cb fills a struct create_opts. */
+enum {
+	CREATE_OPT_BUNDLE,
+	CREATE_OPT_PID_FILE,
+	CREATE_OPT_CONSOLE_SOCKET,
+	CREATE_OPT_NO_PIVOT,
+	CREATE_OPT_NO_NEW_KEYRING,
+	CREATE_OPT_PRESERVE_FDS,
+	CREATE_OPT_LAST
+};
+struct nerr;
+int create_opt_cb(void *ctx, int id, const char *arg, struct nerr *e);
+
 int cmd_create(struct globals *g, int argc, char **argv);
 int cmd_start(struct globals *g, int argc, char **argv);
 int cmd_state(struct globals *g, int argc, char **argv);
