@@ -77,8 +77,6 @@ bool cg_file_exists(const char *dir, const char *file);
 /* v1 driver: one function per controller, dir is that controller's cgroup. */
 int cg1_set_memory(const char *dir, const struct oci_memory *m, bool update, struct nerr *e);
 int cg1_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e);
-int cg1_set_cpuset(const char *dir, const struct oci_cpu *c, struct nerr *e);
-int cg1_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e);
 int cg1_set_blkio(const char *dir, const struct oci_blkio *b, struct nerr *e);
 int cg1_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t n, struct nerr *e);
 int cg1_set_net_cls(const char *dir, const struct oci_network *n, struct nerr *e);
@@ -95,8 +93,9 @@ void cg1_stats_blkio(const char *dir, struct cgroup_stats *st);
 int cg2_enable_controllers(const char *mnt, const char *path, struct nerr *e);
 int cg2_set_memory(const char *dir, const struct oci_memory *m, bool update, struct nerr *e);
 int cg2_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e);
-int cg2_set_cpuset(const char *dir, const struct oci_cpu *c, struct nerr *e);
-int cg2_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e);
+/* cpuset and pids files are the same on v1 and v2. */
+int cg_set_cpuset(const char *dir, const struct oci_cpu *c, struct nerr *e);
+int cg_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e);
 int cg2_set_io(const char *dir, const struct oci_blkio *b, struct nerr *e);
 int cg2_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t n, struct nerr *e);
 int cg2_set_unified(const char *dir, const struct oci_kv_list *u, struct nerr *e);

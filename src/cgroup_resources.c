@@ -5,11 +5,31 @@
  * is handled controller by controller.  A resource asked for on a host
  * without its controller is an error, never silently dropped.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cgroup_internal.h"
 #include "util.h"
+
+/* The cpuset and pids files are named alike on v1 and v2. */
+int cg_set_cpuset(const char *dir, const struct oci_cpu *c, struct nerr *e)
+{
+	int r;
+
+	if (c->cpus && *c->cpus && (r = cg_write(dir, "cpuset.cpus", c->cpus, e)) < 0)
+		return r;
+	if (c->mems && *c->mems && (r = cg_write(dir, "cpuset.mems", c->mems, e)) < 0)
+		return r;
+	return 0;
+}
+
+int cg_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e)
+{
+	if (p->limit > 0)
+		return cg_writef(dir, "pids.max", e, "%" PRId64, p->limit);
+	return cg_write(dir, "pids.max", "max", e);
+}
 
 static bool memory_wanted(const struct oci_memory *m)
 {
@@ -66,8 +86,7 @@ static int apply_memory_cpu(const struct cg_layout *l, const char *path,
 	if (res->cpu.cpus || res->cpu.mems) {
 		if ((r = controller_dir(l, CG_CPUSET, path, "cpu.cpus/mems", &d, e)) < 0)
 			return r;
-		r = d.v2 ? cg2_set_cpuset(d.path, &res->cpu, e)
-		         : cg1_set_cpuset(d.path, &res->cpu, e);
+		r = cg_set_cpuset(d.path, &res->cpu, e);
 		if (r < 0)
 			return r;
 	}
@@ -109,8 +128,7 @@ static int apply_others(const struct cg_layout *l, const char *path,
 	if (res->pids.has_limit) {
 		if ((r = controller_dir(l, CG_PIDS, path, "pids", &d, e)) < 0)
 			return r;
-		r = d.v2 ? cg2_set_pids(d.path, &res->pids, e)
-		         : cg1_set_pids(d.path, &res->pids, e);
+		r = cg_set_pids(d.path, &res->pids, e);
 		if (r < 0)
 			return r;
 	}

@@ -116,24 +116,6 @@ int cg1_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e)
 	return 0;
 }
 
-int cg1_set_cpuset(const char *dir, const struct oci_cpu *c, struct nerr *e)
-{
-	int r;
-
-	if (c->cpus && *c->cpus && (r = cg_write(dir, "cpuset.cpus", c->cpus, e)) < 0)
-		return r;
-	if (c->mems && *c->mems && (r = cg_write(dir, "cpuset.mems", c->mems, e)) < 0)
-		return r;
-	return 0;
-}
-
-int cg1_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e)
-{
-	if (p->limit > 0)
-		return write_i64(dir, "pids.max", p->limit, e);
-	return cg_write(dir, "pids.max", "max", e);
-}
-
 static int write_throttle(const char *dir, const char *file, const struct oci_throttle_list *l,
                           struct nerr *e)
 {

@@ -152,24 +152,6 @@ int cg2_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e)
 	return 0;
 }
 
-int cg2_set_cpuset(const char *dir, const struct oci_cpu *c, struct nerr *e)
-{
-	int r;
-
-	if (c->cpus && *c->cpus && (r = cg_write(dir, "cpuset.cpus", c->cpus, e)) < 0)
-		return r;
-	if (c->mems && *c->mems && (r = cg_write(dir, "cpuset.mems", c->mems, e)) < 0)
-		return r;
-	return 0;
-}
-
-int cg2_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e)
-{
-	if (p->limit > 0)
-		return cg_writef(dir, "pids.max", e, "%" PRId64, p->limit);
-	return cg_write(dir, "pids.max", "max", e);
-}
-
 static int io_max(const char *dir, const char *key, const struct oci_throttle_list *l,
                   struct nerr *e)
 {
