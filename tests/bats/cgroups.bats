@@ -135,6 +135,45 @@ ctr_wait_file() {
 	[ "${lines[3]}" = 0 ]
 }
 
+@test "cgroups: realtimeRuntime/Period give the cgroup an RT budget; SCHED_FIFO needs it" {
+	[ "$MODE" = v1 ] || skip "v1/hybrid host test"
+	[ -f /sys/fs/cgroup/cpu/cpu.rt_runtime_us ] || skip "kernel without RT group scheduling"
+	# The root cpu cgroup holds the RT budget; a direct child may take part of it.
+	update_config '.linux.cgroupsPath = "/cg-rt-test"
+		| .linux.resources.cpu = {"realtimePeriod": 100000, "realtimeRuntime": 20000}
+		| .process.capabilities.bounding += ["CAP_SYS_NICE"]
+		| .process.capabilities.effective += ["CAP_SYS_NICE"]
+		| .process.capabilities.permitted += ["CAP_SYS_NICE"]
+		| .process.scheduler = {"policy": "SCHED_FIFO", "priority": 10}'
+	start_sh cg-rt 'sleep 100'
+	c=/sys/fs/cgroup/cpu/cg-rt-test
+	[ "$(cat $c/cpu.rt_period_us)" = 100000 ]
+	[ "$(cat $c/cpu.rt_runtime_us)" = 20000 ]
+	# field 41 of /proc/PID/stat is the policy: 1 is SCHED_FIFO
+	pid=$(noci state cg-rt | jq -r .pid)
+	[ "$(cut -d' ' -f41 /proc/$pid/stat)" = 1 ]
+	noci update --cpu-rt-runtime 30000 --cpu-rt-period 200000 cg-rt
+	[ "$(cat $c/cpu.rt_period_us)" = 200000 ]
+	[ "$(cat $c/cpu.rt_runtime_us)" = 30000 ]
+	noci delete --force cg-rt
+	[ ! -e $c ]
+
+	# Under the default parent, which has no RT budget: the kernel refuses
+	# the runtime, the error names file and value, nothing is left.
+	update_config 'del(.linux.cgroupsPath)'
+	run noci create cg-rt2 3>&-
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"/nucleus-oci/cg-rt2/cpu.rt_runtime_us \"20000\""* ]]
+	[ ! -e "$ROOT/cg-rt2" ]
+	[ ! -e /sys/fs/cgroup/cpu/nucleus-oci/cg-rt2 ]
+	# Without an RT budget the scheduler policy itself is refused.
+	update_config 'del(.linux.resources.cpu)'
+	run noci create cg-rt2 3>&-
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"process.scheduler: sched_setattr policy SCHED_FIFO"* ]]
+	[ ! -e /sys/fs/cgroup/cpu/nucleus-oci/cg-rt2 ]
+}
+
 @test "cgroups: hugepageLimits and unified go to the unified hierarchy on a hybrid host" {
 	[ -d /sys/fs/cgroup/unified ] || skip "no unified hierarchy"
 	grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers || skip "no hugetlb on cgroup2"
