@@ -2,9 +2,9 @@
 /*
  * Control groups: the host layout and the operations on a whole cgroup.
  *
- * The layout is read from /proc/self/mountinfo: every cgroup (v1) hierarchy
- * with the controllers it carries, and the cgroup2 mount with the
- * controllers its root offers.  Pure v1, pure v2 and hybrid hosts (v1
+ * The layout is read from /proc/self/mountinfo, once per process: every
+ * cgroup (v1) hierarchy with the controllers it carries, and the cgroup2
+ * mount with the controllers its root offers.  Pure v1, pure v2 and hybrid hosts (v1
  * controllers plus a unified mount, with or without controllers on it) all
  * go through the same code: each controller is handled by the driver of the
  * hierarchy that carries it (cgroup_v1.c or cgroup_v2.c), devices by v1
@@ -150,7 +150,11 @@ static unsigned v2_controllers(const char *mnt)
 	return bits;
 }
 
-int cg_layout_probe(struct cg_layout *l, struct nerr *e)
+/*
+ * Read once per process: every command needs the layout, some several times,
+ * and the init (a fork of the parent) inherits it for the "cgroup" mount.
+ */
+static int layout_probe(struct cg_layout *l, struct nerr *e)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	_cleanup_free_ char *line = NULL;
@@ -164,6 +168,7 @@ int cg_layout_probe(struct cg_layout *l, struct nerr *e)
 	while (getline(&line, &cap, f) > 0 && l->n < CG_MAX_HIERARCHIES) {
 		char mnt[PATH_MAX], *sep, fstype[64], source[256], opts[1024], *save = NULL;
 		struct cg_hierarchy *h = &l->h[l->n];
+		size_t ol = 0;
 
 		/* id parent major:minor root mountpoint opts... - fstype source superopts */
 		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
@@ -182,8 +187,12 @@ int cg_layout_probe(struct cg_layout *l, struct nerr *e)
 			*h = (struct cg_hierarchy){.v2 = false};
 			snprintf(h->mnt, sizeof h->mnt, "%s", mnt);
 			for (char *tok = strtok_r(opts, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save))
+			     tok = strtok_r(NULL, ",", &save)) {
 				h->ctrl |= controller_bit(tok);
+				if (strcmp(tok, "rw") && strcmp(tok, "ro") && ol < sizeof h->opts)
+					ol += (size_t)snprintf(h->opts + ol, sizeof h->opts - ol,
+					                       "%s%s", ol ? "," : "", tok);
+			}
 			any_v1 |= h->ctrl != 0;
 		} else {
 			continue;
@@ -202,6 +211,21 @@ int cg_layout_probe(struct cg_layout *l, struct nerr *e)
 		for (int i = 0; i < l->n; i++)
 			if (!l->h[i].v2)
 				l->h[l->unified].ctrl &= ~l->h[i].ctrl;
+	return 0;
+}
+
+int cg_layout_get(const struct cg_layout **out, struct nerr *e)
+{
+	static struct cg_layout layout;
+	static bool probed;
+	int r;
+
+	if (!probed) {
+		if ((r = layout_probe(&layout, e)) < 0)
+			return r;
+		probed = true;
+	}
+	*out = &layout;
 	return 0;
 }
 
@@ -235,16 +259,16 @@ const char *cgroup_mode_name(enum cgroup_mode m)
 
 int cgroup_features_probe(struct cgroup_features *f, struct nerr *e)
 {
-	struct cg_layout l;
+	const struct cg_layout *l;
 	struct cg_dir d;
-	int r = cg_layout_probe(&l, e);
+	int r = cg_layout_get(&l, e);
 
 	if (r < 0)
 		return r;
-	*f = (struct cgroup_features){.mode = l.mode};
-	f->v2 = l.unified >= 0;
-	f->v1 = l.mode != CGROUP_MODE_V2;
-	f->rdma = cg_controller_dir(&l, CG_RDMA, "", &d) == 0;
+	*f = (struct cgroup_features){.mode = l->mode};
+	f->v2 = l->unified >= 0;
+	f->v1 = l->mode != CGROUP_MODE_V2;
+	f->rdma = cg_controller_dir(l, CG_RDMA, "", &d) == 0;
 	/* sd_booted(): systemd creates this directory when it is PID 1. */
 	f->systemd = access("/run/systemd/system", F_OK) == 0;
 	return 0;
@@ -397,28 +421,28 @@ static int check_unused(const struct cg_layout *l, const char *path, struct nerr
 int cgroup_create(const char *path, const struct oci_resources *res,
                   const struct oci_device *devices, size_t n_devices, int *clone_fd, struct nerr *e)
 {
-	struct cg_layout l;
-	int r = cg_layout_probe(&l, e);
+	const struct cg_layout *l;
+	int r = cg_layout_get(&l, e);
 
 	*clone_fd = -1;
 	if (r < 0)
 		return r;
-	if ((r = check_unused(&l, path, e)) < 0)
+	if ((r = check_unused(l, path, e)) < 0)
 		return r;
-	for (int i = 0; i < l.n; i++) {
-		r = make_cgroup_dir(&l.h[i], path, e);
+	for (int i = 0; i < l->n; i++) {
+		r = make_cgroup_dir(&l->h[i], path, e);
 		if (r < 0)
 			return r;
 	}
-	r = cg_apply_resources(&l, path, res, false, e);
+	r = cg_apply_resources(l, path, res, false, e);
 	if (r < 0)
 		return r;
-	r = create_devices(&l, path, res, devices, n_devices, e);
+	r = create_devices(l, path, res, devices, n_devices, e);
 	if (r < 0)
 		return r;
-	if (l.unified >= 0) {
+	if (l->unified >= 0) {
 		char dir[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s%s", l.h[l.unified].mnt, path);
+		snprintf(dir, sizeof dir, "%s%s", l->h[l->unified].mnt, path);
 		*clone_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
 	return 0;
@@ -426,20 +450,20 @@ int cgroup_create(const char *path, const struct oci_resources *res,
 
 int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e)
 {
-	struct cg_layout l;
+	const struct cg_layout *l;
 	char dir[PATH_MAX];
-	int r = cg_layout_probe(&l, e);
+	int r = cg_layout_get(&l, e);
 
 	if (r < 0)
 		return r;
-	for (int i = 0; i < l.n; i++) {
-		if (in_unified && i == l.unified)
+	for (int i = 0; i < l->n; i++) {
+		if (in_unified && i == l->unified)
 			continue;
-		snprintf(dir, sizeof dir, "%s%s", l.h[i].mnt, path);
+		snprintf(dir, sizeof dir, "%s%s", l->h[i].mnt, path);
 		/* pid 0 is the caller: on v1 it moves through "tasks" as a single
 		 * thread, which spares the thread-group lock (callers are
 		 * single-threaded). */
-		if (pid == 0 && i != l.unified)
+		if (pid == 0 && i != l->unified)
 			r = cg_writef(dir, "tasks", e, "0");
 		else
 			r = cg_writef(dir, "cgroup.procs", e, "%d", (int)pid);
@@ -451,27 +475,27 @@ int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e)
 
 int cgroup_update(const char *path, const struct oci_resources *res, struct nerr *e)
 {
-	struct cg_layout l;
-	int r = cg_layout_probe(&l, e);
+	const struct cg_layout *l;
+	int r = cg_layout_get(&l, e);
 
 	if (r < 0)
 		return r;
-	r = cg_apply_resources(&l, path, res, true, e);
+	r = cg_apply_resources(l, path, res, true, e);
 	if (r < 0 || !res->n_devices)
 		return r;
-	return apply_devices(&l, path, res->devices, res->n_devices, true, e);
+	return apply_devices(l, path, res->devices, res->n_devices, true, e);
 }
 
 int cgroup_destroy(const char *path, struct nerr *e)
 {
-	struct cg_layout l;
+	const struct cg_layout *l;
 	char dir[PATH_MAX];
-	int r = cg_layout_probe(&l, e), err = 0;
+	int r = cg_layout_get(&l, e), err = 0;
 
 	if (r < 0)
 		return r;
-	for (int i = 0; i < l.n; i++) {
-		snprintf(dir, sizeof dir, "%s%s", l.h[i].mnt, path);
+	for (int i = 0; i < l->n; i++) {
+		snprintf(dir, sizeof dir, "%s%s", l->h[i].mnt, path);
 		/* The last exiting tasks leave the cgroup asynchronously: retry EBUSY. */
 		for (int tries = 0; tries < 200; tries++) {
 			if (rmdir(dir) == 0 || errno == ENOENT)
@@ -504,17 +528,17 @@ static int procs_dir(const struct cg_layout *l, const char *path, char *dir, siz
 
 int cgroup_pids(const char *path, pid_t **pids, size_t *n, struct nerr *e)
 {
-	struct cg_layout l;
+	const struct cg_layout *l;
 	char dir[PATH_MAX], file[PATH_MAX + 16];
 	size_t cap = 16;
 	FILE *f;
-	int pid, r = cg_layout_probe(&l, e);
+	int pid, r = cg_layout_get(&l, e);
 
 	*pids = NULL;
 	*n = 0;
 	if (r < 0)
 		return r;
-	procs_dir(&l, path, dir, sizeof dir);
+	procs_dir(l, path, dir, sizeof dir);
 	snprintf(file, sizeof file, "%s/cgroup.procs", dir);
 	f = fopen(file, "re");
 	if (!f)
@@ -536,16 +560,16 @@ int cgroup_pids(const char *path, pid_t **pids, size_t *n, struct nerr *e)
 int cgroup_kill_all(const char *path, int sig, struct nerr *e)
 {
 	_cleanup_free_ pid_t *pids = NULL;
-	struct cg_layout l;
+	const struct cg_layout *l;
 	size_t n;
-	int r = cg_layout_probe(&l, e);
+	int r = cg_layout_get(&l, e);
 
 	if (r < 0)
 		return r;
-	if (sig == SIGKILL && l.unified >= 0) {
+	if (sig == SIGKILL && l->unified >= 0) {
 		/* cgroup.kill (5.14) kills every process, forking or not, in one go. */
 		char dir[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s%s", l.h[l.unified].mnt, path);
+		snprintf(dir, sizeof dir, "%s%s", l->h[l->unified].mnt, path);
 		if (cg_file_exists(dir, "cgroup.kill") && cg_write(dir, "cgroup.kill", "1", e) == 0)
 			return 0;
 	}
@@ -560,26 +584,26 @@ int cgroup_kill_all(const char *path, int sig, struct nerr *e)
 
 int cgroup_freeze(const char *path, bool freeze, struct nerr *e)
 {
-	struct cg_layout l;
+	const struct cg_layout *l;
 	struct cg_dir d;
-	int r = cg_layout_probe(&l, e);
+	int r = cg_layout_get(&l, e);
 
 	if (r < 0)
 		return r;
-	if (cg_controller_dir(&l, CG_FREEZER, path, &d) < 0)
+	if (cg_controller_dir(l, CG_FREEZER, path, &d) < 0)
 		return nerr_set(e, ENOTSUP, "no freezer controller on this host");
 	return d.v2 ? cg2_freeze(d.path, freeze, e) : cg1_freeze(d.path, freeze, e);
 }
 
 bool cgroup_is_frozen(const char *path)
 {
-	struct cg_layout l;
+	const struct cg_layout *l;
 	struct nerr e;
 	struct cg_dir d;
 	char buf[64];
 	uint64_t v = 0;
 
-	if (cg_layout_probe(&l, &e) < 0 || cg_controller_dir(&l, CG_FREEZER, path, &d) < 0)
+	if (cg_layout_get(&l, &e) < 0 || cg_controller_dir(l, CG_FREEZER, path, &d) < 0)
 		return false;
 	if (d.v2)
 		return cg_read_u64(d.path, "cgroup.freeze", &v) == 0 && v == 1;

@@ -37,6 +37,7 @@ enum cg_controller {
 
 struct cg_hierarchy {
 	char mnt[PATH_MAX];
+	char opts[256]; /* v1: the mount's options without rw/ro (controllers, name=...) */
 	bool v2;
 	unsigned ctrl; /* bit per enum cg_controller: mounted here (v1) or available (v2) */
 };
@@ -54,7 +55,8 @@ struct cg_dir {
 	bool v2;
 };
 
-int cg_layout_probe(struct cg_layout *l, struct nerr *e);
+/* The host layout, probed on first use and kept for the life of the process. */
+int cg_layout_get(const struct cg_layout **out, struct nerr *e);
 int cg_controller_dir(const struct cg_layout *l, enum cg_controller c, const char *path,
                       struct cg_dir *d);
 const char *cg_controller_name(enum cg_controller c);

@@ -62,14 +62,14 @@ static void stats_hugetlb(const struct cg_dir *d, struct cgroup_stats *st)
 
 int cgroup_stats(const char *path, struct cgroup_stats *st, struct nerr *e)
 {
-	struct cg_layout l;
+	const struct cg_layout *l;
 	struct cg_dir d, acct;
-	int r = cg_layout_probe(&l, e);
+	int r = cg_layout_get(&l, e);
 
 	memset(st, 0, sizeof *st);
 	if (r < 0)
 		return r;
-	if (cg_controller_dir(&l, CG_MEMORY, path, &d) == 0) {
+	if (cg_controller_dir(l, CG_MEMORY, path, &d) == 0) {
 		if (access(d.path, F_OK) < 0)
 			return nerr_sys(e, errno, "cgroup %s", d.path);
 		if (d.v2)
@@ -77,28 +77,28 @@ int cgroup_stats(const char *path, struct cgroup_stats *st, struct nerr *e)
 		else
 			cg1_stats_memory(d.path, st);
 	}
-	if (cg_controller_dir(&l, CG_CPU, path, &d) == 0) {
+	if (cg_controller_dir(l, CG_CPU, path, &d) == 0) {
 		if (d.v2)
 			cg2_stats_cpu(d.path, st);
 		else
-			cg1_stats_cpu(
-			    d.path,
-			    cg_controller_dir(&l, CG_CPUACCT, path, &acct) == 0 ? acct.path : NULL,
-			    st);
+			cg1_stats_cpu(d.path,
+			              cg_controller_dir(l, CG_CPUACCT, path, &acct) == 0 ? acct.path
+			                                                                 : NULL,
+			              st);
 	}
-	if (cg_controller_dir(&l, CG_PIDS, path, &d) == 0) {
+	if (cg_controller_dir(l, CG_PIDS, path, &d) == 0) {
 		cg_read_u64(d.path, "pids.current", &st->pids.current);
 		cg_read_u64(d.path, "pids.max", &st->pids.limit);
 		if (st->pids.limit == UINT64_MAX)
 			st->pids.limit = 0; /* runc reports no limit as 0 */
 	}
-	if (cg_controller_dir(&l, CG_BLKIO, path, &d) == 0) {
+	if (cg_controller_dir(l, CG_BLKIO, path, &d) == 0) {
 		if (d.v2)
 			cg2_stats_io(d.path, st);
 		else
 			cg1_stats_blkio(d.path, st);
 	}
-	if (cg_controller_dir(&l, CG_HUGETLB, path, &d) == 0)
+	if (cg_controller_dir(l, CG_HUGETLB, path, &d) == 0)
 		stats_hugetlb(&d, st);
 	return 0;
 }
@@ -107,15 +107,15 @@ int cgroup_stats(const char *path, struct cgroup_stats *st, struct nerr *e)
 
 int cgroup_oom_watch_open(const char *path, struct cgroup_oom_watch *w, struct nerr *e)
 {
-	struct cg_layout l;
+	const struct cg_layout *l;
 	struct cg_dir d;
 	char file[PATH_MAX + 32];
-	int r = cg_layout_probe(&l, e);
+	int r = cg_layout_get(&l, e);
 
 	w->fd = w->ctl_fd = -1;
 	if (r < 0)
 		return r;
-	if (cg_controller_dir(&l, CG_MEMORY, path, &d) < 0)
+	if (cg_controller_dir(l, CG_MEMORY, path, &d) < 0)
 		return nerr_set(e, ENOTSUP, "no memory controller on this host: no OOM events");
 	snprintf(w->dir, sizeof w->dir, "%s", d.path);
 	w->v2 = d.v2;

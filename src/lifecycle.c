@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cgroup.h"
+#include "log.h"
 #include "util.h"
 
 int lifecycle_check_id(const char *id, struct nerr *e)
@@ -252,13 +253,8 @@ int lifecycle_load_config(struct container *c, struct oci_config **cfg, struct n
 
 char *lifecycle_now(void)
 {
-	struct timespec ts;
-	struct tm tm;
 	char buf[64];
-	int n;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = (int)strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, sizeof buf - (size_t)n, ".%09ldZ", ts.tv_nsec);
+
+	log_rfc3339_now(buf, sizeof buf);
 	return xstrdup(buf);
 }

@@ -75,6 +75,37 @@ static void json_escape(char *out, size_t outsz, const char *in)
 	out[o] = '\0';
 }
 
+/*
+ * RFC 3339 UTC time with nanoseconds.  The calendar date is computed here
+ * (days to civil date): glibc's gmtime_r and strftime both load the time
+ * zone, a read of /etc/localtime on every create.
+ */
+void log_rfc3339_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	long long days, secs, era, doe, yoe, doy, mp, y;
+	unsigned d, m;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	days = (long long)ts.tv_sec / 86400;
+	secs = (long long)ts.tv_sec % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	days += 719468; /* from 1970-01-01 to 0000-03-01 */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	y = yoe + era * 400 + (m <= 2);
+	snprintf(buf, size, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600,
+	         secs / 60 % 60, secs % 60, ts.tv_nsec);
+}
+
 static void write_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
@@ -89,15 +120,10 @@ static void write_all(int fd, const char *buf, size_t len)
 static void log_write(enum log_level level, const char *msg, bool to_stderr)
 {
 	char line[4096], esc[3072], ts[64];
-	struct timespec now;
-	struct tm tm;
 	int n;
 
 	if (log_fd >= 0) {
-		clock_gettime(CLOCK_REALTIME, &now);
-		gmtime_r(&now.tv_sec, &tm);
-		n = (int)strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(ts + n, sizeof ts - (size_t)n, ".%09ldZ", now.tv_nsec);
+		log_rfc3339_now(ts, sizeof ts);
 		if (log_json) {
 			json_escape(esc, sizeof esc, msg);
 			n = snprintf(line, sizeof line,

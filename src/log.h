@@ -4,6 +4,7 @@
 #define NUCLEUS_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
 
@@ -20,5 +21,8 @@ void log_fatal(const char *msg);
 			log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__);                                     \
 	} while (0)
 #define log_warn(...) log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
+
+/* The current time as RFC 3339 UTC with nanoseconds (buf of 40 bytes or more). */
+void log_rfc3339_now(char *buf, size_t size);
 
 #endif

@@ -13,73 +13,45 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup_internal.h"
 #include "mounts.h"
 #include "util.h"
 
-struct hierarchy {
-	char name[256];  /* directory under /sys/fs/cgroup */
-	char fstype[16]; /* cgroup or cgroup2 */
-	char data[512];  /* the v1 controllers and options */
-};
-
-static bool host_has_v1(FILE *f)
+/* A host hierarchy directly under /sys/fs/cgroup: its name there; NULL otherwise. */
+static const char *hierarchy_name(const struct cg_hierarchy *h)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	bool v1 = false;
-	while (!v1 && getline(&line, &cap, f) > 0)
-		v1 = strstr(line, " - cgroup ") != NULL;
-	free(line);
-	rewind(f);
-	return v1;
+	const char *name = h->mnt + strlen("/sys/fs/cgroup/");
+
+	if (!str_has_prefix(h->mnt, "/sys/fs/cgroup/") || !*name || strchr(name, '/'))
+		return NULL;
+	return name;
 }
 
-/* One mountinfo line -> a hierarchy directly under /sys/fs/cgroup; false otherwise. */
-static bool parse_hierarchy(const char *line, struct hierarchy *h)
-{
-	char mnt[PATH_MAX], opts[512];
-	const char *sep = strstr(line, " - ");
-	size_t dl = 0;
-	char *save = NULL;
-
-	if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-	    sscanf(sep + 3, "%15s %*s %511s", h->fstype, opts) != 2)
-		return false;
-	if ((strcmp(h->fstype, "cgroup") && strcmp(h->fstype, "cgroup2")) ||
-	    !str_has_prefix(mnt, "/sys/fs/cgroup/") || strchr(mnt + 15, '/') || !mnt[15])
-		return false;
-	snprintf(h->name, sizeof h->name, "%s", mnt + 15);
-	h->data[0] = '\0';
-	if (!strcmp(h->fstype, "cgroup2"))
-		return true;
-	for (char *t = strtok_r(opts, ",", &save); t; t = strtok_r(NULL, ",", &save))
-		if (strcmp(t, "rw") && strcmp(t, "ro"))
-			dl += (size_t)snprintf(h->data + dl, sizeof h->data - dl, "%s%s",
-			                       dl ? "," : "", t);
-	return true;
-}
-
-static int mount_hierarchy(int dir, const struct hierarchy *h, const struct oci_mount *m,
+static int mount_hierarchy(int dir, const struct cg_hierarchy *h, const struct oci_mount *m,
                            unsigned long flags, struct nerr *e)
 {
+	const char *name = hierarchy_name(h), *fstype = h->v2 ? "cgroup2" : "cgroup";
 	_cleanup_close_ int sfd = -1;
 	char sub[64];
 
-	if (mkdirat(dir, h->name, 0755) < 0 && errno != EEXIST)
-		return nerr_sys(e, errno, "mount %s/%s: create", m->destination, h->name);
-	sfd = openat(dir, h->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (!name)
+		return 0;
+
+	if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
+		return nerr_sys(e, errno, "mount %s/%s: create", m->destination, name);
+	sfd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sfd < 0)
-		return nerr_sys(e, errno, "mount %s/%s: open", m->destination, h->name);
+		return nerr_sys(e, errno, "mount %s/%s: open", m->destination, name);
 	snprintf(sub, sizeof sub, "/proc/self/fd/%d", sfd);
-	if (mount(h->fstype, sub, h->fstype, flags, h->data[0] ? h->data : NULL) < 0)
-		return nerr_sys(e, errno, "mount %s/%s (%s %s)", m->destination, h->name, h->fstype,
-		                h->data);
+	if (mount(fstype, sub, fstype, flags, h->opts[0] ? h->opts : NULL) < 0)
+		return nerr_sys(e, errno, "mount %s/%s (%s %s)", m->destination, name, fstype,
+		                h->opts);
 	/* cpu,cpuacct -> links cpu and cpuacct, as on the host */
-	if (strchr(h->name, ',')) {
+	if (strchr(name, ',')) {
 		char copy[256], *save = NULL;
-		snprintf(copy, sizeof copy, "%s", h->name);
+		snprintf(copy, sizeof copy, "%s", name);
 		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-			symlinkat(h->name, dir, t);
+			symlinkat(name, dir, t);
 	}
 	return 0;
 }
@@ -88,37 +60,30 @@ int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struc
                   struct nerr *e)
 {
 	unsigned long fl = pl->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY);
+	const struct cg_layout *l;
 	_cleanup_close_ int dir = -1;
-	char tpath[64], *line = NULL;
-	size_t cap = 0;
-	int r = 0;
-	FILE *f;
+	bool any_v1 = false;
+	char tpath[64];
+	int r;
 
+	if ((r = cg_layout_get(&l, e)) < 0)
+		return r;
+	for (int i = 0; i < l->n; i++)
+		any_v1 |= !l->h[i].v2;
 	snprintf(tpath, sizeof tpath, "/proc/self/fd/%d", target);
-	f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return nerr_sys(e, errno, "mount %s: read mountinfo", m->destination);
-	if (!host_has_v1(f)) {
-		fclose(f);
+	if (!any_v1) {
 		if (mount("cgroup2", tpath, "cgroup2", fl, NULL) < 0)
 			return nerr_sys(e, errno, "mount %s (cgroup2)", m->destination);
 		return 0;
 	}
-	if (mount("tmpfs", tpath, "tmpfs", fl & ~MS_RDONLY, "mode=755") < 0) {
-		fclose(f);
+	if (mount("tmpfs", tpath, "tmpfs", fl & ~MS_RDONLY, "mode=755") < 0)
 		return nerr_sys(e, errno, "mount %s (tmpfs for cgroups)", m->destination);
-	}
 	/* The fd we mounted on is the covered directory: reopen to reach the tmpfs. */
 	dir = mounts_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, false, e);
 	if (dir < 0)
-		r = nerr_sys(e, -dir, "mount %s: reopen", m->destination);
-	while (r == 0 && getline(&line, &cap, f) > 0) {
-		struct hierarchy h;
-		if (parse_hierarchy(line, &h))
-			r = mount_hierarchy(dir, &h, m, fl, e);
-	}
-	fclose(f);
-	free(line);
+		return nerr_sys(e, -dir, "mount %s: reopen", m->destination);
+	for (int i = 0; r == 0 && i < l->n; i++)
+		r = mount_hierarchy(dir, &l->h[i], m, fl, e);
 	if (r == 0 && (fl & MS_RDONLY)) {
 		snprintf(tpath, sizeof tpath, "/proc/self/fd/%d", dir);
 		if (mount(NULL, tpath, NULL, MS_BIND | MS_REMOUNT | fl, NULL) < 0)

@@ -160,6 +160,12 @@ setup() {
 	run noci list --format json
 	[ "$(echo "$output" | jq -r '.[1].status')" = "running" ]
 	[ "$(echo "$output" | jq -r '.[0].id')" = "a1" ]
+	# "created" is RFC 3339 UTC with nanoseconds, the time of the create
+	created=$(echo "$output" | jq -r '.[0].created')
+	[[ "$created" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z$ ]]
+	secs=$(date -u -d "${created%.*}Z" +%s)
+	now=$(date -u +%s)
+	[ "$secs" -le "$now" ] && [ "$secs" -gt $((now - 600)) ]
 }
 
 @test "state reports stopped once the process exits" {
