@@ -71,9 +71,9 @@ no_reports() {
 }
 
 @test "valgrind: features" {
-	"$NUCLEUS_OCI" features >/dev/null 2>&1 || skip "no features command yet"
 	run vg features
 	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .ociVersionMax)" = 1.3.0 ]
 	no_reports
 }
 
@@ -86,6 +86,10 @@ no_reports() {
 	run vg create vg-bad
 	[ "$status" -eq 1 ]
 	[ ! -e "$ROOT/vg-bad" ]
+	rm config.json
+	run vg create vg-bad
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"config.json"* ]]
 	no_reports
 }
 
@@ -99,6 +103,18 @@ no_reports() {
 	[[ "$output" == *"/no/such/binary"* || "$output" == *"Function not implemented"* ]]
 	[ ! -e "$ROOT/vg-fail" ]
 	[ ! -e /sys/fs/cgroup/pids/nucleus-oci/vg-fail ]
+	no_reports
+}
+
+@test "valgrind: create refused for a missing rootfs and a bad ID" {
+	update_config '.root.path = "no-such-rootfs"'
+	run vg create vg-norootfs
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no-such-rootfs"* ]]
+	[ ! -e "$ROOT/vg-norootfs" ]
+	[ ! -e /sys/fs/cgroup/pids/nucleus-oci/vg-norootfs ]
+	run vg create ../vg-escape
+	[ "$status" -eq 1 ]
 	no_reports
 }
 
