@@ -5,6 +5,8 @@
 # each on its own, 100 concurrent `run`s (throughput), peak RSS of the runtime
 # process, binary size, and `unshare` with the same namespaces as the floor.
 # Usage: tests/bench/bench.sh [NUCLEUS_OCI] [OUTDIR]   (env: RUNS, CONCURRENT)
+# Also splits one run's wall time into setup / container / teardown with perf
+# tracepoints (tests/bench/phases.py).
 # Writes OUTDIR/results.txt (the table), OUTDIR/*.json (hyperfine exports),
 # OUTDIR/run-times.dat and OUTDIR/bench-run.png (distribution chart).
 set -euo pipefail
@@ -46,6 +48,7 @@ cleanup() {
 	umount "$work" && rmdir "$work"
 }
 rt_bin() { case $1 in nucleus) echo "$nucleus" ;; *) command -v "$1" ;; esac; }
+name() { case $1 in nucleus) echo nucleus-oci ;; *) echo "$1" ;; esac; }
 trap cleanup EXIT
 
 bundle=$work/bundle
@@ -107,6 +110,27 @@ for rt in "${runtimes[@]}"; do
 	$c delete --force bench-c 2>/dev/null || true
 done
 
+echo "== phases of a run (perf sched_process_exec/exit tracepoints, $runs runs each)"
+# Where the wall time of one `run` goes, the same way for all three: before the
+# container's /bin/true starts, while it runs, and after it exits.
+phases() {
+	local rt=$1 c
+	c=$(cmd "$rt")
+	perf record -q -o "$work/phases-$rt.data" -e sched:sched_process_exec,sched:sched_process_exit \
+		-- sh -c "for i in \$(seq $runs); do $c run bench-ph >/dev/null 2>&1; done" &&
+		perf script -i "$work/phases-$rt.data" -F pid,tid,time,event,trace 2>/dev/null |
+		python3 "$here/tests/bench/phases.py" "$(name "$rt")" "$(rt_bin "$rt")"
+	rm -f "$work/phases-$rt.data"
+}
+if command -v perf >/dev/null && command -v python3 >/dev/null; then
+	{
+		printf '%-12s %9s %9s %9s %9s   (median ms)\n' runtime setup container teardown total
+		for rt in "${runtimes[@]}"; do phases "$rt"; done
+	} >"$out/phases.txt"
+else
+	echo "perf or python3 missing (contrib/deps.sh bench): phases not measured" >"$out/phases.txt"
+fi
+
 echo "== $conc concurrent runs"
 throughput() {
 	local c=$1 t0 t1 i
@@ -144,7 +168,6 @@ stat_of() { # file name -> "median p90" in ms
 med() { stat_of "$1" "$2" | awk '{ printf "%.2f", $1 }'; }
 p90() { stat_of "$1" "$2" | awk '{ printf "%.2f", $2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0) ? a / b : 0 }'; }
-name() { case $1 in nucleus) echo nucleus-oci ;; *) echo "$1" ;; esac; }
 
 {
 	echo "host: $(uname -r), $(nproc) CPUs; runs: $runs; $(crun --version | head -1); $(runc --version | head -1)"
@@ -167,6 +190,8 @@ name() { case $1 in nucleus) echo nucleus-oci ;; *) echo "$1" ;; esac; }
 	printf '%-28s %12s   (floor: %s)\n' "unshare median (ms)" "$(med "$out/run.json" unshare)" "$unshare_cmd"
 	awk -v n="$(med "$out/run.json" nucleus-oci)" -v u="$(med "$out/run.json" unshare)" \
 		'BEGIN { printf "%-28s %12.2fx\n", "nucleus-oci / unshare", n / u }'
+	echo
+	cat "$out/phases.txt"
 } | tee "$out/results.txt"
 
 # ---- the chart: the distribution (CDF) of `run` wall times ---------------------------
