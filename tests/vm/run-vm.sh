@@ -35,7 +35,9 @@
 # (qemu, busybox-static, the kernel package) with the reason on stderr.
 #
 # Host packages: qemu-system-x86 (--no-install-recommends), busybox-static,
-# apt, dpkg, cpio-less (busybox makes the archive), gzip, util-linux.
+# apt, dpkg, cpio-less (busybox makes the archive), gzip, util-linux; xz-utils
+# or zstd only if the kernel package compresses its modules (Debian 12's
+# does not).
 # /dev/kvm is used only when the CPU advertises vmx/svm; these machines'
 # nested /dev/kvm cannot run a kernel, so TCG it is (a boot takes seconds).
 set -euo pipefail
