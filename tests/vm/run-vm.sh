@@ -146,7 +146,7 @@ add_module() {
 	local name=$1 f deps d
 	[ -e "$MD/$name.ko" ] && return 0
 	grep -qE "/${name//_/[-_]}\.ko(\.[a-z]+)?\$" "$KDIR/modules/modules.builtin" 2>/dev/null && return 0
-	f=$(grep -E "/${name//_/[-_]}\.ko(\.xz|\.zst|\.gz)?\$" "$WORK/ko-list" | head -n1)
+	f=$(grep -E "/${name//_/[-_]}\.ko(\.xz|\.zst|\.gz)?\$" "$WORK/ko-list" | head -n1 || true)
 	if [ -z "$f" ]; then
 		echo "$ME: note: module $name is not in the kernel package $(cat "$KDIR/modules/.version")" >&2
 		return 0
@@ -158,7 +158,7 @@ add_module() {
 	*.gz) gzip -dc "$f" >"$MD/$name.ko" ;;
 	*) cp "$f" "$MD/$name.ko" ;;
 	esac
-	deps=$(tr '\0' '\n' <"$MD/$name.ko" | sed -n 's/^depends=//p' | head -n1 | tr ',' ' ')
+	deps=$(tr '\0' '\n' <"$MD/$name.ko" | sed -n 's/^depends=//p' | tr ',' ' ')
 	echo "$deps" >"$MD/$name.deps"
 	for d in $deps; do add_module "${d//-/_}"; done
 }
