@@ -129,30 +129,68 @@ static int write_throttle(const char *dir, const char *file, const struct oci_th
 	return 0;
 }
 
-int cg1_set_blkio(const char *dir, const struct oci_blkio *b, struct nerr *e)
+/* CFQ (blkio.weight, blkio.leaf_weight) left the kernel with the legacy block
+ * layer in 5.0; BFQ has weights under its own names and no leaf weight.  A
+ * missing file is reported against the field, not as a failed write. */
+static int blkio_file(const char *dir, const char *file, const char *field, struct nerr *e)
 {
-	/* CFQ's files are gone with the legacy block layer; BFQ has its own names. */
+	if (cg_file_exists(dir, file))
+		return 0;
+	if (!strcmp(file, "blkio.leaf_weight") || !strcmp(file, "blkio.leaf_weight_device"))
+		return nerr_set(
+		    e, ENOTSUP,
+		    "linux.resources.blockIO.%s: leaf weights are not supported by this "
+		    "kernel (%s/%s is missing: CFQ is gone since Linux 5.0 and BFQ has "
+		    "no leaf weight)",
+		    field, dir, file);
+	return nerr_set(e, ENOTSUP,
+	                "linux.resources.blockIO.%s: %s/%s is missing: this kernel has no CFQ and "
+	                "the BFQ I/O scheduler is not loaded (modprobe bfq, then select it for the "
+	                "device in /sys/block/<dev>/queue/scheduler)",
+	                field, dir, file);
+}
+
+static int set_blkio_weights(const char *dir, const struct oci_blkio *b, struct nerr *e)
+{
 	bool bfq = !cg_file_exists(dir, "blkio.weight") && cg_file_exists(dir, "blkio.bfq.weight");
 	const char *weight = bfq ? "blkio.bfq.weight" : "blkio.weight";
 	const char *weight_dev = bfq ? "blkio.bfq.weight_device" : "blkio.weight_device";
+	char field[64];
 	int r;
 
-	if (b->has_weight && b->weight && (r = cg_writef(dir, weight, e, "%u", b->weight)) < 0)
+	if (b->has_weight && b->weight &&
+	    ((r = blkio_file(dir, weight, "weight", e)) < 0 ||
+	     (r = cg_writef(dir, weight, e, "%u", b->weight)) < 0))
 		return r;
 	if (b->has_leaf_weight && b->leaf_weight &&
-	    (r = cg_writef(dir, "blkio.leaf_weight", e, "%u", b->leaf_weight)) < 0)
+	    ((r = blkio_file(dir, "blkio.leaf_weight", "leafWeight", e)) < 0 ||
+	     (r = cg_writef(dir, "blkio.leaf_weight", e, "%u", b->leaf_weight)) < 0))
 		return r;
 	for (size_t i = 0; i < b->n_weight_device; i++) {
 		const struct oci_weight_device *w = &b->weight_device[i];
+		snprintf(field, sizeof field, "weightDevice[%zu].weight", i);
 		if (w->has_weight &&
-		    (r = cg_writef(dir, weight_dev, e, "%" PRId64 ":%" PRId64 " %u", w->major,
-		                   w->minor, w->weight)) < 0)
+		    ((r = blkio_file(dir, weight_dev, field, e)) < 0 ||
+		     (r = cg_writef(dir, weight_dev, e, "%" PRId64 ":%" PRId64 " %u", w->major,
+		                    w->minor, w->weight)) < 0))
 			return r;
+		snprintf(field, sizeof field, "weightDevice[%zu].leafWeight", i);
 		if (w->has_leaf_weight &&
-		    (r = cg_writef(dir, "blkio.leaf_weight_device", e, "%" PRId64 ":%" PRId64 " %u",
-		                   w->major, w->minor, w->leaf_weight)) < 0)
+		    ((r = blkio_file(dir, "blkio.leaf_weight_device", field, e)) < 0 ||
+		     (r = cg_writef(dir, "blkio.leaf_weight_device", e,
+		                    "%" PRId64 ":%" PRId64 " %u", w->major, w->minor,
+		                    w->leaf_weight)) < 0))
 			return r;
 	}
+	return 0;
+}
+
+int cg1_set_blkio(const char *dir, const struct oci_blkio *b, struct nerr *e)
+{
+	int r;
+
+	if ((r = set_blkio_weights(dir, b, e)) < 0)
+		return r;
 	if ((r = write_throttle(dir, "blkio.throttle.read_bps_device", &b->throttle_read_bps, e)) <
 	        0 ||
 	    (r = write_throttle(dir, "blkio.throttle.write_bps_device", &b->throttle_write_bps,

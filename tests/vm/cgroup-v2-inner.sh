@@ -13,8 +13,13 @@ status_of() { noci state "$1" | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p'; }
 # check CMD...: fail the current test (a subshell) when CMD fails
 check() { "$@" || { echo "check failed: $*"; exit 1; }; }
 equal() { [ "$1" = "$2" ] || { echo "expected \"$2\", got \"$1\" ($3)"; exit 1; }; }
+# t NAME FUNCTION [SKIP-REASON]
 t() {
 	N=$((N + 1))
+	if [ -n "$3" ]; then
+		echo "ok $N - $1 # SKIP $3"
+		return
+	fi
 	if ("$2") >/tmp/log 2>&1; then
 		echo "ok $N - $1"
 	else
@@ -168,6 +173,34 @@ test_removal() {
 	check [ ! -e /run/noci/v2rm ]
 }
 
+# the file a container wrote to its /dev/shm
+seen() {
+	i=0
+	while [ ! -s /proc/$1/root/dev/shm/seen ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	cat /proc/$1/root/dev/shm/seen
+}
+
+test_bfq() {
+	start bfq v2bfq
+	d=$CG/v2bfq
+	cat $d/io.bfq.weight
+	check grep -qx "default 500" $d/io.bfq.weight
+	check grep -qx "$NULLB 300" $d/io.bfq.weight
+	equal "$(cat $d/io.max)" "$NULLB rbps=1048576 wbps=2097152 riops=100 wiops=200" io.max
+	equal "$(seen $(pid_of v2bfq))" "default 500
+$NULLB 300
+$NULLB rbps=1048576 wbps=2097152 riops=100 wiops=200" "inside the container"
+}
+
+test_rdma() {
+	start rdma v2rdma
+	check grep -qw rdma $CG/cgroup.subtree_control
+	cat $CG/v2rdma/rdma.max
+	check grep -qx "rxe0 hca_handle=2 hca_object=100 *" $CG/v2rdma/rdma.max
+	seen $(pid_of v2rdma) | grep -qx "rxe0 hca_handle=2 hca_object=100 *" ||
+		{ echo "not seen inside the container"; exit 1; }
+}
+
 echo "# kernel $(uname -r), cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
 t "v2: every resource in the host's files and inside the container" test_resources
 t "v2: a refused value names the file and value, nothing left" test_bad_value
@@ -179,5 +212,29 @@ t "v2: update changes limits and replaces the eBPF device program" test_update
 t "v2: events --stats prints runc's JSON" test_stats
 t "v2: events streams stats and reports an OOM kill (memory.events)" test_events_oom
 t "v2: kill --all and removal of the cgroup" test_removal
+
+blk_skip=""
+if ! modload null_blk nr_devices=1 2>/tmp/mod; then
+	blk_skip="null_blk: $(cat /tmp/mod)"
+elif ! modload bfq 2>/tmp/mod; then
+	blk_skip="bfq: $(cat /tmp/mod)"
+elif ! echo bfq >/sys/block/nullb0/queue/scheduler; then
+	blk_skip="nullb0 does not take the bfq scheduler"
+else
+	NULLB=$(cat /sys/block/nullb0/dev)
+	sed -i "s/\"major\": 4242,/\"major\": ${NULLB%:*},/" $B/*/config.json
+fi
+t "v2: blockIO weights in io.bfq.weight (BFQ) and throttles in io.max, null_blk" test_bfq "$blk_skip"
+
+rdma_skip=""
+if ! command -v rdma >/dev/null; then
+	rdma_skip="iproute2's rdma was not on the host"
+elif ! { modload crc32_generic && modload rdma_rxe; } 2>/tmp/mod; then
+	rdma_skip="rdma_rxe: $(cat /tmp/mod)"
+elif ! { modload dummy numdummies=1 && ip link set dummy0 up &&
+	rdma link add rxe0 type rxe netdev dummy0; } >/tmp/mod 2>&1; then
+	rdma_skip="rdma link add rxe0 failed: $(cat /tmp/mod)"
+fi
+t "v2: rdma hcaHandles/hcaObjects in rdma.max (software RDMA device rxe0)" test_rdma "$rdma_skip"
 echo "1..$N"
 exit $FAILED

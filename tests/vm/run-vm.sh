@@ -1,19 +1,33 @@
 #!/bin/bash
-# Run a script inside a throw-away QEMU VM that boots a stock Debian kernel
-# with a pure cgroup v2 hierarchy (cgroup_no_v1=all), from an initramfs made
-# of busybox-static, the given binaries with their shared libraries, and a
-# payload directory.  The script's output is on stdout; the exit status is
-# the script's.
+# Run a script inside a throw-away QEMU VM that boots Debian's generic
+# kernel with a pure cgroup v2 hierarchy (cgroup_no_v1=all) or a pure
+# cgroup v1 layout (one hierarchy per controller, no cgroup2 anywhere), from
+# an initramfs made of busybox-static, the given binaries with their shared
+# libraries, chosen kernel modules, and a payload directory.  The script's
+# output is on stdout; the exit status is the script's.
 #
-# Usage: run-vm.sh [-b BINARY]... [-t TIMEOUT] PAYLOAD_DIR SCRIPT
+# Usage: run-vm.sh [-c v1|v2] [-b BINARY]... [-m MODULE]... [-t TIMEOUT]
+#                  PAYLOAD_DIR SCRIPT
+#   -c  the cgroup layout (default v2).  v1: a tmpfs on /sys/fs/cgroup and
+#       every controller of /proc/cgroups mounted on /sys/fs/cgroup/<name>,
+#       cpu,cpuacct and net_cls,net_prio co-mounted with symlinks as
+#       systemd does.
+#   -m  a kernel module (name as in /proc/modules) copied into the initramfs
+#       with its dependencies (the depends= of each module's .modinfo, which
+#       is what depmod writes to modules.dep); inside, `modload NAME [ARG]...`
+#       insmods the dependencies then the module.  A module the kernel
+#       package lacks is left out with a note on stderr: modload then fails
+#       with "not in the initramfs" and the test can SKIP.
 #   PAYLOAD_DIR is copied to /payload; SCRIPT (a path inside the payload)
 #   runs with busybox sh, cwd /payload.
 #
 # Environment:
 #   NUCLEUS_VM_CACHE  where the kernel package is unpacked (default
 #                     /var/tmp/nucleus-vm-cache); it is downloaded once with
-#                     `apt-get download linux-image-cloud-amd64`'s dependency
-#                     and never installed.
+#                     `apt-get download` (the package linux-image-amd64
+#                     depends on) and never installed.  The generic kernel,
+#                     not the cloud one: only it ships software RDMA
+#                     (rdma_rxe), null_blk and the like as modules.
 #   NUCLEUS_VM_KERNEL_DEB  use this linux-image .deb instead of downloading.
 #
 # Exit status: the script's; 124 timeout; 125 the VM did not report a
@@ -21,7 +35,9 @@
 # (qemu, busybox-static, the kernel package) with the reason on stderr.
 #
 # Host packages: qemu-system-x86 (--no-install-recommends), busybox-static,
-# apt, dpkg, cpio-less (busybox makes the archive), gzip, util-linux.
+# apt, dpkg, cpio-less (busybox makes the archive), gzip, util-linux; xz-utils
+# or zstd only if the kernel package compresses its modules (Debian 12's
+# does not).
 # /dev/kvm is used only when the CPU advertises vmx/svm; these machines'
 # nested /dev/kvm cannot run a kernel, so TCG it is (a boot takes seconds).
 set -euo pipefail
@@ -31,16 +47,25 @@ die() { echo "$ME: $*" >&2; exit 126; }
 lack() { echo "$ME: $*" >&2; exit 77; }
 
 BINS=()
+MODS=()
 TIMEOUT=300
-while getopts "b:t:" opt; do
+LAYOUT=v2
+while getopts "b:c:m:t:" opt; do
 	case $opt in
 	b) BINS+=("$OPTARG") ;;
+	c) LAYOUT=$OPTARG ;;
+	m) MODS+=("$OPTARG") ;;
 	t) TIMEOUT=$OPTARG ;;
 	*) exit 126 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 2 ] || die "usage: $ME [-b BINARY]... [-t TIMEOUT] PAYLOAD_DIR SCRIPT"
+[ $# -eq 2 ] || die "usage: $ME [-c v1|v2] [-b BINARY]... [-m MODULE]... [-t TIMEOUT] PAYLOAD_DIR SCRIPT"
+case $LAYOUT in
+v1) CMDLINE_CG="" ;;
+v2) CMDLINE_CG="cgroup_no_v1=all" ;;
+*) die "-c $LAYOUT: v1 or v2" ;;
+esac
 PAYLOAD=$1 SCRIPT=$2
 CACHE=${NUCLEUS_VM_CACHE:-/var/tmp/nucleus-vm-cache}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
@@ -52,7 +77,7 @@ LC_ALL=C ldd "$BUSYBOX" 2>&1 | grep -q '=>' && lack "$BUSYBOX is not static (apt
 
 # ---- the kernel, once per cache
 mkdir -p "$CACHE"
-KDIR=$CACHE/kernel
+KDIR=$CACHE/kernel-amd64
 exec 9>"$CACHE/.lock"
 flock 9
 if [ ! -e "$KDIR/.done" ]; then
@@ -62,7 +87,7 @@ if [ ! -e "$KDIR/.done" ]; then
 		cp "$NUCLEUS_VM_KERNEL_DEB" "$KDIR.tmp/deb/"
 	else
 		resolve() {
-			apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+			apt-cache depends linux-image-amd64 2>/dev/null |
 				awk '/Depends: linux-image-[0-9]/ {print $2; exit}'
 		}
 		fetch() { (cd "$KDIR.tmp/deb" && apt-get download "$1" >/dev/null 2>&1); }
@@ -71,7 +96,7 @@ if [ ! -e "$KDIR/.done" ]; then
 			# stale or missing package lists: refresh once
 			apt-get update -qq >/dev/null 2>&1 || true
 			pkg=$(resolve)
-			[ -n "$pkg" ] || lack "cannot resolve linux-image-cloud-amd64 with apt"
+			[ -n "$pkg" ] || lack "cannot resolve linux-image-amd64 with apt"
 			fetch "$pkg" || lack "apt-get download $pkg failed"
 		fi
 	fi
@@ -79,6 +104,8 @@ if [ ! -e "$KDIR/.done" ]; then
 	kver=$(ls "$KDIR.tmp/root/lib/modules" | head -n1)
 	[ -f "$KDIR.tmp/root/boot/vmlinuz-$kver" ] || die "unexpected kernel package layout"
 	cp "$KDIR.tmp/root/boot/vmlinuz-$kver" "$KDIR.tmp/vmlinuz"
+	mv "$KDIR.tmp/root/lib/modules/$kver" "$KDIR.tmp/modules"
+	echo "$kver" >"$KDIR.tmp/modules/.version"
 	rm -rf "$KDIR.tmp/deb" "$KDIR.tmp/root"
 	touch "$KDIR.tmp/.done"
 	mv "$KDIR.tmp" "$KDIR"
@@ -109,6 +136,50 @@ for b in "${BINS[@]}"; do
 	done < <(LC_ALL=C ldd "$p" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}')
 done
 cp -a "$PAYLOAD"/. "$ST/payload/"
+
+# ---- kernel modules: /lib/modules/nucleus/NAME.ko and NAME.deps
+MD=$ST/lib/modules/nucleus
+mkdir -p "$MD"
+# module file names may spell '_' as '-'; /proc/modules always says '_'
+find "$KDIR/modules/kernel" -name '*.ko*' >"$WORK/ko-list"
+add_module() {
+	local name=$1 f deps d
+	[ -e "$MD/$name.ko" ] && return 0
+	grep -qE "/${name//_/[-_]}\.ko(\.[a-z]+)?\$" "$KDIR/modules/modules.builtin" 2>/dev/null && return 0
+	f=$(grep -E "/${name//_/[-_]}\.ko(\.xz|\.zst|\.gz)?\$" "$WORK/ko-list" | head -n1 || true)
+	if [ -z "$f" ]; then
+		echo "$ME: note: module $name is not in the kernel package $(cat "$KDIR/modules/.version")" >&2
+		return 0
+	fi
+	# busybox insmod reads plain ELF only
+	case $f in
+	*.xz) xz -dc "$f" >"$MD/$name.ko" || die "cannot decompress $f (xz-utils)" ;;
+	*.zst) zstd -qdc "$f" >"$MD/$name.ko" || die "cannot decompress $f (zstd)" ;;
+	*.gz) gzip -dc "$f" >"$MD/$name.ko" ;;
+	*) cp "$f" "$MD/$name.ko" ;;
+	esac
+	deps=$(tr '\0' '\n' <"$MD/$name.ko" | sed -n 's/^depends=//p' | tr ',' ' ')
+	echo "$deps" >"$MD/$name.deps"
+	for d in $deps; do add_module "${d//-/_}"; done
+}
+for m in "${MODS[@]}"; do add_module "${m//-/_}"; done
+cat >"$ST/bin/modload" <<'EOF'
+#!/bin/sh
+# modload NAME [ARG]...: insmod NAME after its dependencies (once each)
+d=/lib/modules/nucleus
+name=$1
+shift
+loaded() { grep -q "^$1 " /proc/modules; }
+loaded "$name" && exit 0
+[ -f "$d/$name.ko" ] || { echo "modload: module $name is not in the initramfs" >&2; exit 1; }
+for dep in $(cat "$d/$name.deps"); do
+	[ -f "$d/$dep.ko" ] || continue # built in
+	modload "$dep" || exit 1
+done
+insmod "$d/$name.ko" "$@"
+EOF
+chmod 755 "$ST/bin/modload"
+echo "$LAYOUT" >"$ST/cgroup-layout"
 echo "$SCRIPT" >"$ST/script"
 
 cat >"$ST/init" <<'EOF'
@@ -131,7 +202,33 @@ mount -t tmpfs tmpfs /dev/shm
 mount -t mqueue mqueue /dev/mqueue
 mount -t tmpfs tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /tmp
-mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
+if [ "$(cat /cgroup-layout)" = v2 ]; then
+	mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
+else
+	# systemd's v1 layout, without its name=systemd hierarchy
+	mount -t tmpfs -o mode=0755 cgroup /sys/fs/cgroup
+	ctrls=$(awk 'NR > 1 && $4 == 1 {print $1}' /proc/cgroups)
+	for c in $ctrls; do
+		case $c in
+		cpu | cpuacct | net_cls | net_prio) ;;
+		*) mkdir /sys/fs/cgroup/$c && mount -t cgroup -o $c cgroup /sys/fs/cgroup/$c ;;
+		esac
+	done
+	for pair in cpu,cpuacct net_cls,net_prio; do
+		a=${pair%,*} b=${pair#*,}
+		if echo "$ctrls" | grep -qx $a && echo "$ctrls" | grep -qx $b; then
+			mkdir /sys/fs/cgroup/$pair
+			mount -t cgroup -o $pair cgroup /sys/fs/cgroup/$pair
+			ln -s $pair /sys/fs/cgroup/$a
+			ln -s $pair /sys/fs/cgroup/$b
+		else
+			for c in $a $b; do
+				echo "$ctrls" | grep -qx $c || continue
+				mkdir /sys/fs/cgroup/$c && mount -t cgroup -o $c cgroup /sys/fs/cgroup/$c
+			done
+		fi
+	done
+fi
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 ln -s /proc/self/fd /dev/fd
 hostname nucleus-vm
@@ -151,7 +248,7 @@ if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then ACCEL=(-accel kvm 
 set +e
 timeout -k 5 "$TIMEOUT" $QEMU -nodefaults -no-user-config -display none -no-reboot \
 	"${ACCEL[@]}" -m 1024 -smp 2 -serial stdio -kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd.gz" \
-	-append "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init cgroup_no_v1=all" \
+	-append "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init $CMDLINE_CG" \
 	</dev/null >"$WORK/console" 2>&1
 qrc=$?
 set -e
