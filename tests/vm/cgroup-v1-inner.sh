@@ -133,6 +133,8 @@ test_blkio() {
 	equal "$(cat $b/blkio.throttle.write_iops_device)" "$NULLB 200" write_iops_device
 	equal "$(seen $(pid_of v1blk))" "$NULLB 1048576
 500" "inside the container"
+	noci update --blkio-weight 700 v1blk || exit 1
+	equal "$(cat $b/blkio.bfq.weight)" 700 "blkio.bfq.weight after update --blkio-weight"
 }
 
 test_rdma() {

@@ -190,6 +190,8 @@ test_bfq() {
 	equal "$(seen $(pid_of v2bfq))" "default 500
 $NULLB 300
 $NULLB rbps=1048576 wbps=2097152 riops=100 wiops=200" "inside the container"
+	noci update --blkio-weight 700 v2bfq || exit 1
+	check grep -qx "default 700" $d/io.bfq.weight
 }
 
 test_rdma() {
