@@ -418,8 +418,7 @@ static int check_unused(const struct cg_layout *l, const char *path, struct nerr
 	return 0;
 }
 
-int cgroup_create(const char *path, const struct oci_resources *res,
-                  const struct oci_device *devices, size_t n_devices, int *clone_fd, struct nerr *e)
+int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 {
 	const struct cg_layout *l;
 	int r = cg_layout_get(&l, e);
@@ -434,18 +433,26 @@ int cgroup_create(const char *path, const struct oci_resources *res,
 		if (r < 0)
 			return r;
 	}
-	r = cg_apply_resources(l, path, res, false, e);
-	if (r < 0)
-		return r;
-	r = create_devices(l, path, res, devices, n_devices, e);
-	if (r < 0)
-		return r;
 	if (l->unified >= 0) {
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof dir, "%s%s", l->h[l->unified].mnt, path);
 		*clone_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
 	return 0;
+}
+
+int cgroup_apply_config(const char *path, const struct oci_resources *res,
+                        const struct oci_device *devices, size_t n_devices, struct nerr *e)
+{
+	const struct cg_layout *l;
+	int r = cg_layout_get(&l, e);
+
+	if (r < 0)
+		return r;
+	r = cg_apply_resources(l, path, res, false, e);
+	if (r < 0)
+		return r;
+	return create_devices(l, path, res, devices, n_devices, e);
 }
 
 int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e)

@@ -199,9 +199,14 @@ static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int clo
 		return nerr_set(
 		    e, EINVAL,
 		    "config.json: linux.uidMappings/gidMappings: a new user namespace needs both");
-	/* Time and cgroup namespaces are made by the init itself (see init.c). */
+	/* Time and cgroup namespaces are made by the init itself (see init.c).
+	 * So is the network namespace when there is no user namespace to own
+	 * it: its creation, the longest part of a clone, then runs while the
+	 * parent applies the cgroup limits. */
 	if (a->ns_fds[OCI_NS_USER] >= 0)
 		clone_flags = newns & CLONE_NEWPID;
+	else if (!(newns & CLONE_NEWUSER))
+		clone_flags = newns & ~(CLONE_NEWTIME | CLONE_NEWCGROUP | CLONE_NEWNET);
 	else
 		clone_flags = newns & ~(CLONE_NEWTIME | CLONE_NEWCGROUP);
 	a->unshare_flags = newns & ~clone_flags;
@@ -516,10 +521,11 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	r = cgroup_path_for(x.cfg->linux_.cgroups_path, o->id, &x.cgroup_path, e);
 	if (r < 0)
 		goto fail;
-	/* The cgroup and its limits exist before the init does. */
+	/* The cgroup exists before the init does (it is born in it on cgroup2
+	 * and joins it first thing on v1); its limits are applied below, while
+	 * the init makes its network namespace, and before the init may go on. */
 	x.cgroup_made = true;
-	r = cgroup_create(x.cgroup_path, &x.cfg->linux_.resources, x.cfg->linux_.devices,
-	                  x.cfg->linux_.n_devices, &x.cgroup_fd, e);
+	r = cgroup_create(x.cgroup_path, &x.cgroup_fd, e);
 	if (r == -EEXIST)
 		x.cgroup_made = false; /* another container's: not ours to remove */
 	if (r < 0)
@@ -543,6 +549,10 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		goto fail;
 	}
 	x.sync_fd = sv[0];
+	r = cgroup_apply_config(x.cgroup_path, &x.cfg->linux_.resources, x.cfg->linux_.devices,
+	                        x.cfg->linux_.n_devices, e);
+	if (r < 0)
+		goto fail;
 	proc_start_time(x.pid, &start_time, NULL);
 
 	c->state = xcalloc(1, sizeof *c->state);
