@@ -31,8 +31,9 @@ echo "nucleus-oci processes: ${total}% of all samples ($n runs); shares of those
 report --children --sort sym | awk -v t="$total" '
 BEGIN {
 	l["__do_sys_clone3"] = "clone3: the init and its namespaces"
-	l["copy_net_ns"] = "  of which the network namespace"
-	l["copy_mnt_ns"] = "  of which the mount namespace"
+	l["__x64_sys_unshare"] = "unshare: namespaces the init makes"
+	l["copy_net_ns"] = "  network namespace (in clone3 or unshare)"
+	l["copy_mnt_ns"] = "  mount namespace (in clone3)"
 	l["path_mount"] = "mount"
 	l["do_mkdirat"] = "mkdir, mkdirat (cgroups, state, /dev)"
 	l["do_rmdir"] = "rmdir (cgroups, state)"
@@ -53,7 +54,7 @@ BEGIN {
 	v[$4] = 100 * $1 / t
 }
 END {
-	n = split("__do_sys_clone3 copy_net_ns copy_mnt_ns do_mkdirat do_rmdir path_mount " \
+	n = split("__do_sys_clone3 __x64_sys_unshare copy_net_ns copy_mnt_ns do_mkdirat do_rmdir path_mount " \
 		"__libc_openat64 __x64_sys_openat2 ksys_write ksys_read __x64_sys_close " \
 		"do_renameat2 do_unlinkat __x64_sys_pivot_root path_umount begin_new_exec exit_mmap", k, " ")
 	for (i = 1; i <= n; i++)
