@@ -2,45 +2,11 @@
 # The cgroup v1 test set, run as root inside the VM (busybox sh, cwd
 # /payload) with one v1 hierarchy per controller and no cgroup2:
 # bundles/<name>/config.json were made on the host with jq.  Prints TAP.
-N=0
-FAILED=0
+. ./vm-lib.sh
 C=/sys/fs/cgroup
-B=/payload/bundles
 
-noci() { nucleus-oci --root /run/noci "$@"; }
-pid_of() { noci state "$1" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
-status_of() { noci state "$1" | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p'; }
 # the container's cgroup directory in the hierarchy of controller $1
 cg() { echo "$C/$1/nucleus-oci/$2"; }
-# check CMD...: fail the current test (a subshell) when CMD fails
-check() { "$@" || { echo "check failed: $*"; exit 1; }; }
-equal() { [ "$1" = "$2" ] || { echo "expected \"$2\", got \"$1\" ($3)"; exit 1; }; }
-# t NAME FUNCTION [SKIP-REASON]
-t() {
-	N=$((N + 1))
-	if [ -n "$3" ]; then
-		echo "ok $N - $1 # SKIP $3"
-		return
-	fi
-	if ("$2") >/tmp/log 2>&1; then
-		echo "ok $N - $1"
-	else
-		echo "not ok $N - $1"
-		sed 's/^/# /' /tmp/log
-		FAILED=1
-	fi
-	for id in $(ls /run/noci 2>/dev/null); do noci delete --force "$id" >/dev/null 2>&1; done
-}
-start() {
-	noci create --bundle "$B/$1" "$2" || exit 1
-	noci start "$2" || exit 1
-}
-# the file a container wrote to its /dev/shm
-seen() {
-	i=0
-	while [ ! -s /proc/$1/root/dev/shm/seen ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	cat /proc/$1/root/dev/shm/seen
-}
 # no directory of the container in any hierarchy, no state
 gone() {
 	left=$(ls -d $C/*/nucleus-oci/$1 2>/dev/null)
@@ -53,15 +19,6 @@ refused() {
 	cat /tmp/err
 	check grep -qF "$3" /tmp/err
 	gone $2
-}
-# ask a container running the probe loop to open /dev/t-kmsg for writing
-probe() {
-	r=/proc/$(pid_of "$1")/root/dev/shm
-	rm -f "$r/res"
-	touch "$r/try"
-	i=0
-	while [ ! -s "$r/res" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	cat "$r/res"
 }
 
 test_resources() {
@@ -264,28 +221,10 @@ t "v1: every resource in the host's files and inside the container" test_resourc
 t "v1: blockIO.weight without BFQ is an error naming the field" test_weight_without_bfq
 t "v1: blockIO leafWeight (no CFQ) is an error naming the field, nothing left" test_leaf_weight
 
-blk_skip=""
-if ! modload null_blk nr_devices=1 2>/tmp/mod; then
-	blk_skip="null_blk: $(cat /tmp/mod)"
-elif ! modload bfq 2>/tmp/mod; then
-	blk_skip="bfq: $(cat /tmp/mod)"
-elif ! echo bfq >/sys/block/nullb0/queue/scheduler; then
-	blk_skip="nullb0 does not take the bfq scheduler"
-else
-	NULLB=$(cat /sys/block/nullb0/dev)
-	sed -i "s/\"major\": 4242,/\"major\": ${NULLB%:*},/" $B/*/config.json
-fi
+setup_nullb_bfq
 t "v1: blockIO weight, weightDevice (BFQ) and throttles on a null_blk device" test_blkio "$blk_skip"
 
-rdma_skip=""
-if ! command -v rdma >/dev/null; then
-	rdma_skip="iproute2's rdma was not on the host"
-elif ! { modload crc32_generic && modload rdma_rxe; } 2>/tmp/mod; then
-	rdma_skip="rdma_rxe: $(cat /tmp/mod)"
-elif ! { modload dummy numdummies=1 && ip link set dummy0 up &&
-	rdma link add rxe0 type rxe netdev dummy0; } >/tmp/mod 2>&1; then
-	rdma_skip="rdma link add rxe0 failed: $(cat /tmp/mod)"
-fi
+setup_rxe
 t "v1: rdma hcaHandles/hcaObjects in rdma.max (software RDMA device rxe0)" test_rdma "$rdma_skip"
 t "v1: linux.resources.unified is an error naming the field, nothing left" test_unified
 t "v1: a refused value names the file and value, nothing left in any hierarchy" test_bad_value

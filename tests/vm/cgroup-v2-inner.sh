@@ -2,46 +2,9 @@
 # The cgroup v2 test set, run as root inside the VM (busybox sh, cwd
 # /payload): bundles/<name>/config.json were made on the host with jq.
 # Prints TAP.
-N=0
-FAILED=0
+. ./vm-lib.sh
 CG=/sys/fs/cgroup/nucleus-oci
-B=/payload/bundles
 
-noci() { nucleus-oci --root /run/noci "$@"; }
-pid_of() { noci state "$1" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
-status_of() { noci state "$1" | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p'; }
-# check CMD...: fail the current test (a subshell) when CMD fails
-check() { "$@" || { echo "check failed: $*"; exit 1; }; }
-equal() { [ "$1" = "$2" ] || { echo "expected \"$2\", got \"$1\" ($3)"; exit 1; }; }
-# t NAME FUNCTION [SKIP-REASON]
-t() {
-	N=$((N + 1))
-	if [ -n "$3" ]; then
-		echo "ok $N - $1 # SKIP $3"
-		return
-	fi
-	if ("$2") >/tmp/log 2>&1; then
-		echo "ok $N - $1"
-	else
-		echo "not ok $N - $1"
-		sed 's/^/# /' /tmp/log
-		FAILED=1
-	fi
-	for id in $(ls /run/noci 2>/dev/null); do noci delete --force "$id" >/dev/null 2>&1; done
-}
-start() {
-	noci create --bundle "$B/$1" "$2" || exit 1
-	noci start "$2" || exit 1
-}
-# ask a container running the probe loop to open /dev/t-kmsg for writing
-probe() {
-	r=/proc/$(pid_of "$1")/root/dev/shm
-	rm -f "$r/res"
-	touch "$r/try"
-	i=0
-	while [ ! -s "$r/res" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	cat "$r/res"
-}
 
 test_resources() {
 	start res v2res
@@ -173,12 +136,6 @@ test_removal() {
 	check [ ! -e /run/noci/v2rm ]
 }
 
-# the file a container wrote to its /dev/shm
-seen() {
-	i=0
-	while [ ! -s /proc/$1/root/dev/shm/seen ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	cat /proc/$1/root/dev/shm/seen
-}
 
 test_bfq() {
 	start bfq v2bfq
@@ -215,28 +172,10 @@ t "v2: events --stats prints runc's JSON" test_stats
 t "v2: events streams stats and reports an OOM kill (memory.events)" test_events_oom
 t "v2: kill --all and removal of the cgroup" test_removal
 
-blk_skip=""
-if ! modload null_blk nr_devices=1 2>/tmp/mod; then
-	blk_skip="null_blk: $(cat /tmp/mod)"
-elif ! modload bfq 2>/tmp/mod; then
-	blk_skip="bfq: $(cat /tmp/mod)"
-elif ! echo bfq >/sys/block/nullb0/queue/scheduler; then
-	blk_skip="nullb0 does not take the bfq scheduler"
-else
-	NULLB=$(cat /sys/block/nullb0/dev)
-	sed -i "s/\"major\": 4242,/\"major\": ${NULLB%:*},/" $B/*/config.json
-fi
+setup_nullb_bfq
 t "v2: blockIO weights in io.bfq.weight (BFQ) and throttles in io.max, null_blk" test_bfq "$blk_skip"
 
-rdma_skip=""
-if ! command -v rdma >/dev/null; then
-	rdma_skip="iproute2's rdma was not on the host"
-elif ! { modload crc32_generic && modload rdma_rxe; } 2>/tmp/mod; then
-	rdma_skip="rdma_rxe: $(cat /tmp/mod)"
-elif ! { modload dummy numdummies=1 && ip link set dummy0 up &&
-	rdma link add rxe0 type rxe netdev dummy0; } >/tmp/mod 2>&1; then
-	rdma_skip="rdma link add rxe0 failed: $(cat /tmp/mod)"
-fi
+setup_rxe
 t "v2: rdma hcaHandles/hcaObjects in rdma.max (software RDMA device rxe0)" test_rdma "$rdma_skip"
 echo "1..$N"
 exit $FAILED
