@@ -102,3 +102,11 @@ setup() {
 	run "$NUCLEUS_OCI" --root "$ROOT" --debug run t1
 	[ "$status" -eq 0 ]
 }
+
+@test "the binary has full RELRO: symbols bound at start-up, GOT read-only" {
+	command -v readelf >/dev/null || skip "readelf (binutils) is not installed"
+	run readelf -d "$NUCLEUS_OCI"
+	[[ "$output" == *"BIND_NOW"* ]]
+	run readelf -lW "$NUCLEUS_OCI"
+	[[ "$output" == *"GNU_RELRO"* ]]
+}
