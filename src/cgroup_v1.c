@@ -4,10 +4,13 @@
  * v1 hierarchies (memory.limit_in_bytes, cpu.cfs_quota_us, devices.allow,
  * freezer.state ...), and statistics read back from them.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cgroup_internal.h"
 #include "util.h"
@@ -246,20 +249,39 @@ static void format_rule(const struct oci_device_rule *d, char *buf, size_t size)
 	snprintf(buf, size, "%c %s:%s %s", d->type, maj, min, d->access ? d->access : "rwm");
 }
 
+/* Each write(2) to devices.allow or devices.deny is one rule: keep each file
+ * open for all of them rather than opening it again for the dozen or so
+ * rules of a default config. */
+static int write_rule(int *fd, const char *dir, const char *file, const char *rule, struct nerr *e)
+{
+	char path[PATH_MAX + 64];
+	size_t len = strlen(rule);
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (*fd < 0 && (*fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return nerr_sys(e, errno, "write %s \"%s\"", path, rule);
+	if (write(*fd, rule, len) != (ssize_t)len)
+		return nerr_sys(e, errno ? errno : EIO, "write %s \"%s\"", path, rule);
+	return 0;
+}
+
 int cg1_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n, bool update,
                     struct nerr *e)
 {
 	_cleanup_free_ struct oci_device_rule *all = NULL;
+	_cleanup_close_ int allow_fd = -1, deny_fd = -1;
 	size_t total = cg_device_rules(rules, n, &all);
 	char buf[96];
 	int r;
 
 	/* An update replaces the rules: start again from "deny everything". */
-	if (update && (r = cg_write(dir, "devices.deny", "a", e)) < 0)
+	if (update && (r = write_rule(&deny_fd, dir, "devices.deny", "a", e)) < 0)
 		return r;
 	for (size_t i = 0; i < total; i++) {
 		format_rule(&all[i], buf, sizeof buf);
-		r = cg_write(dir, all[i].allow ? "devices.allow" : "devices.deny", buf, e);
+		errno = 0;
+		r = all[i].allow ? write_rule(&allow_fd, dir, "devices.allow", buf, e)
+		                 : write_rule(&deny_fd, dir, "devices.deny", buf, e);
 		if (r < 0)
 			return nerr_wrap(e, "linux.resources.devices[%zu]", i < n ? i : n);
 	}
