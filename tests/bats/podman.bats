@@ -127,9 +127,12 @@ stop_sigterm() {
 # The pty podman asks for (--console-socket), with podman itself on a pty from script.
 run_tty() {
 	# A runtime that never passes the pty master would hang the engine: bound it.
-	# No --rm: with it Podman 4.3 sometimes drops a fast process's output, with any runtime.
+	# Podman 4.3 can connect its attach stream after a fast process has already
+	# written and exited (then `podman logs` has the output, the terminal not),
+	# with runc as with nucleus-oci; --rm makes it more likely.  The process
+	# first sleeps, as an interactive session would be waiting for input.
 	r timeout -k 5 30 script -qec "$PM_DIR/podman --runtime $RT run -it --name pm-tty-$RT $ENGINES_IMAGE \
-		sh -c 'tty; test -t 0 && echo stdin-is-a-tty; exit 4'" /dev/null </dev/null
+		sh -c 'sleep 1; tty; test -t 0 && echo stdin-is-a-tty; exit 4'" /dev/null </dev/null
 	[ "$status" -eq 4 ]
 	[[ "$output" == *"/dev/pts/0"* ]]
 	[[ "$output" == *"stdin-is-a-tty"* ]]
