@@ -31,6 +31,7 @@
 
 #include "json.h"
 #include "log.h"
+#include "unixsock.h"
 #include "util.h"
 
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
@@ -337,33 +338,18 @@ int seccomp_send_to_listener(const char *path, const char *metadata, const struc
 {
 	_cleanup_free_ char *json = process_state_json(metadata, st);
 	_cleanup_close_ int sock = -1;
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
-	struct iovec iov;
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	struct cmsghdr *cm;
+	int r;
 
 	if (!json)
 		return nerr_set(e, EINVAL, "seccomp: container process state: invalid string");
-	if (strlen(path) >= sizeof addr.sun_path)
+	sock = unixsock_connect(path);
+	if (sock == -ENAMETOOLONG)
 		return nerr_set(e, ENAMETOOLONG, "seccomp: listenerPath \"%s\": too long", path);
-	strcpy(addr.sun_path, path);
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
-		return nerr_sys(e, errno, "seccomp: socket");
-	if (connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0)
-		return nerr_sys(e, errno, "seccomp: connect to listenerPath \"%s\"", path);
-	iov.iov_base = json;
-	iov.iov_len = strlen(json);
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof cbuf;
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		return nerr_sys(e, errno, "seccomp: send the notify fd to \"%s\"", path);
+		return nerr_sys(e, -sock, "seccomp: connect to listenerPath \"%s\"", path);
+	r = unixsock_send(sock, json, strlen(json), notify_fd);
+	if (r < 0)
+		return nerr_sys(e, -r, "seccomp: send the notify fd to \"%s\"", path);
 	return 0;
 }
 

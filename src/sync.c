@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
+#include <unistd.h>
 
+#include "unixsock.h"
 #include "util.h"
 
 int sync_socketpair(int fds[2])
@@ -18,29 +19,7 @@ int sync_socketpair(int fds[2])
 
 static int send_msg(int fd, const struct sync_msg *m, int passfd)
 {
-	struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof *m};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	ssize_t n;
-
-	if (passfd >= 0) {
-		struct cmsghdr *c;
-		memset(&u, 0, sizeof u);
-		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof u.buf;
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &passfd, sizeof(int));
-	}
-	do
-		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : 0;
+	return unixsock_send(fd, m, sizeof *m, passfd);
 }
 
 int sync_send(int fd, enum sync_type type)
@@ -65,38 +44,23 @@ int sync_send_error(int fd, const char *stage, const struct nerr *e)
 
 int sync_recv(int fd, struct sync_msg *m, int *passfd)
 {
-	struct iovec iov = {.iov_base = m, .iov_len = sizeof *m};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-	ssize_t n;
+	int got;
+	ssize_t n = unixsock_recv(fd, m, sizeof *m, &got);
 
 	if (passfd)
 		*passfd = -1;
-	do
-		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	if (got >= 0 && (!passfd || n != (ssize_t)sizeof *m))
+		close(got);
+	else if (got >= 0)
+		*passfd = got;
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	if (n == 0)
 		return -EPIPE;
 	if ((size_t)n != sizeof *m)
 		return -EPROTO;
 	m->stage[sizeof m->stage - 1] = '\0';
 	m->text[sizeof m->text - 1] = '\0';
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			int got;
-			memcpy(&got, CMSG_DATA(c), sizeof got);
-			if (passfd)
-				*passfd = got;
-			else
-				close(got);
-		}
-	}
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include <sys/un.h>
 #include <termios.h>
 
+#include "unixsock.h"
 #include "util.h"
 
 #ifndef TIOCGPTPEER
@@ -32,70 +33,35 @@
 
 int terminal_connect(const char *path, struct nerr *e)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
+	int fd = unixsock_connect(path);
 
-	if (strlen(path) >= sizeof sa.sun_path)
+	if (fd == -ENAMETOOLONG)
 		return nerr_set(e, ENAMETOOLONG, "--console-socket \"%s\": path too long", path);
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return nerr_sys(e, errno, "--console-socket: socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		int err = errno;
-		close(fd);
-		return nerr_sys(e, err, "--console-socket \"%s\": connect", path);
-	}
+		return nerr_sys(e, -fd, "--console-socket \"%s\": connect", path);
 	return fd;
 }
 
+/* The payload is the slave's path, as runc sends it. */
 static int send_master(int sock, int master, const char *name, struct nerr *e)
 {
-	struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-	struct cmsghdr *c;
-
-	memset(&u, 0, sizeof u);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		return nerr_sys(e, errno, "send the pty master over the console socket");
+	int r = unixsock_send(sock, name, strlen(name), master);
+	if (r < 0)
+		return nerr_sys(e, -r, "send the pty master over the console socket");
 	return 0;
 }
 
 int terminal_recv(int sock, struct nerr *e)
 {
 	char name[PATH_MAX];
-	struct iovec iov = {.iov_base = name, .iov_len = sizeof name};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-	ssize_t n;
+	int fd;
+	ssize_t n = unixsock_recv(sock, name, sizeof name, &fd);
 
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return nerr_sys(e, errno, "receive the pty master");
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			int fd;
-			memcpy(&fd, CMSG_DATA(c), sizeof fd);
-			return fd;
-		}
-	}
-	return nerr_set(e, EPROTO, "receive the pty master: no file descriptor came");
+		return nerr_sys(e, (int)-n, "receive the pty master");
+	if (fd < 0)
+		return nerr_set(e, EPROTO, "receive the pty master: no file descriptor came");
+	return fd;
 }
 
 static void copy_winsize(int from, int to)

@@ -56,7 +56,7 @@ for t in ${FUZZ_TARGETS:-spec seccomp}; do
 		;;
 	seccomp)
 		build seccomp "$src/tests/fuzz/fuzz_seccomp_landlock.c" "$src/src/seccomp_filter.c" \
-			"$src/src/landlock.c" "$src/src/util.c" "$src/src/log.c" "$src/src/error.c"
+			"$src/src/landlock.c" "$src/src/unixsock.c" "$src/src/util.c" "$src/src/log.c" "$src/src/error.c"
 		run seccomp "$src/tests/fuzz/seeds-seccomp"
 		;;
 	esac
