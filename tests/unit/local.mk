@@ -11,7 +11,7 @@ LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver
 check_PROGRAMS += tests/unit/test-security
 TESTS += tests/unit/test-security
 tests_unit_test_security_SOURCES = tests/unit/test_security.c src/landlock.c \
-	src/seccomp_filter.c src/log.c src/util.c src/error.c
+	src/seccomp_filter.c src/unixsock.c src/log.c src/util.c src/error.c
 tests_unit_test_security_LDADD = libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS)
 
 # Unit tests for the mount option table and the context secret filter.
