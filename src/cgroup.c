@@ -378,33 +378,6 @@ static int apply_devices(const struct cg_layout *l, const char *path,
 	return cg1_set_devices(d.path, rules, n, update, e);
 }
 
-/* The device rules of the config, then an allow rule per configured device node. */
-static int create_devices(const struct cg_layout *l, const char *path,
-                          const struct oci_resources *res, const struct oci_device *devs,
-                          size_t n_devs, struct nerr *e)
-{
-	_cleanup_free_ struct oci_device_rule *rules = NULL;
-	size_t n = res->n_devices;
-
-	if (!res->n_devices)
-		return 0;
-	rules = xcalloc(n + n_devs, sizeof *rules);
-	memcpy(rules, res->devices, n * sizeof *rules);
-	for (size_t i = 0; i < n_devs; i++) {
-		if (devs[i].type != 'c' && devs[i].type != 'b' && devs[i].type != 'u')
-			continue;
-		rules[n++] = (struct oci_device_rule){
-		    .allow = true,
-		    .type = devs[i].type == 'b' ? 'b' : 'c',
-		    .has_major = true,
-		    .major = devs[i].major,
-		    .has_minor = true,
-		    .minor = devs[i].minor,
-		};
-	}
-	return apply_devices(l, path, rules, n, false, e);
-}
-
 static int procs_dir(const struct cg_layout *l, const char *path, char *dir, size_t size);
 
 /* Two containers must never share a cgroup: deleting one would kill the other. */
@@ -441,8 +414,7 @@ int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 	return 0;
 }
 
-int cgroup_apply_config(const char *path, const struct oci_resources *res,
-                        const struct oci_device *devices, size_t n_devices, struct nerr *e)
+int cgroup_apply_config(const char *path, const struct oci_resources *res, struct nerr *e)
 {
 	const struct cg_layout *l;
 	int r = cg_layout_get(&l, e);
@@ -452,7 +424,11 @@ int cgroup_apply_config(const char *path, const struct oci_resources *res,
 	r = cg_apply_resources(l, path, res, false, e);
 	if (r < 0)
 		return r;
-	return create_devices(l, path, res, devices, n_devices, e);
+	/* The nodes of linux.devices get no rule of their own, as with runc: a
+	 * node the device rules deny cannot be opened even though it exists. */
+	if (!res->n_devices)
+		return 0;
+	return apply_devices(l, path, res->devices, res->n_devices, false, e);
 }
 
 int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e)

@@ -40,10 +40,9 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
  * already holds processes.  *clone_fd is a directory fd of the cgroup2 cgroup
  * for clone3(CLONE_INTO_CGROUP), or -1. */
 int cgroup_create(const char *path, int *clone_fd, struct nerr *e);
-/* Apply the config's resources and device rules (with those for the devices
- * the container is given) to the cgroup cgroup_create made. */
-int cgroup_apply_config(const char *path, const struct oci_resources *res,
-                        const struct oci_device *devices, size_t n_devices, struct nerr *e);
+/* Apply the config's resources and device rules to the cgroup cgroup_create
+ * made. */
+int cgroup_apply_config(const char *path, const struct oci_resources *res, struct nerr *e);
 /* Move pid into the cgroup (skip the cgroup2 hierarchy when it was cloned there). */
 int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e);
 /* Apply a new set of resources to a live cgroup (`update`). */

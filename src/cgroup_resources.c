@@ -157,6 +157,49 @@ static int apply_others(const struct cg_layout *l, const char *path,
 	return apply_network(l, path, &res->network, e);
 }
 
+/* The controller a unified key belongs to ("io.max": blkio), or -1 for the
+ * core files ("cgroup.*") and names that are no controller. */
+static int unified_key_controller(const char *key)
+{
+	size_t len = strcspn(key, ".");
+
+	if (len == 2 && !strncmp(key, "io", 2))
+		return CG_BLKIO;
+	for (int c = 0; c < CG_COUNT; c++)
+		if (strlen(cg_controller_name(c)) == len &&
+		    !strncmp(key, cg_controller_name(c), len))
+			return c;
+	return -1;
+}
+
+/*
+ * As runc: unified is an invalid configuration where every controller is
+ * cgroup v1 (no cgroup2 mount, or one that offers no controller).  On a
+ * hybrid host whose cgroup2 root offers some controllers, keys of those
+ * and the core cgroup.* files go there; a key of a controller mounted as
+ * v1 is refused, since it would be silently ignored by the kernel.
+ */
+static int check_unified(const struct cg_layout *l, const struct oci_kv_list *u, struct nerr *e)
+{
+	const unsigned builtin = 1u << CG_FREEZER | 1u << CG_DEVICES;
+	struct cg_dir d;
+
+	if (l->unified < 0 || !(l->h[l->unified].ctrl & ~builtin))
+		return nerr_set(e, EINVAL,
+		                "invalid configuration: linux.resources.unified: cannot be used "
+		                "on this host, whose cgroup controllers are all cgroup v1");
+	for (size_t i = 0; i < u->len; i++) {
+		int c = unified_key_controller(u->items[i].key);
+		if (c >= 0 && cg_controller_dir(l, c, "", &d) == 0 && !d.v2)
+			return nerr_set(
+			    e, EINVAL,
+			    "invalid configuration: linux.resources.unified: \"%s\": the "
+			    "%s controller is cgroup v1 on this host",
+			    u->items[i].key, cg_controller_name(c));
+	}
+	return 0;
+}
+
 int cg_apply_resources(const struct cg_layout *l, const char *path, const struct oci_resources *res,
                        bool update, struct nerr *e)
 {
@@ -170,11 +213,8 @@ int cg_apply_resources(const struct cg_layout *l, const char *path, const struct
 		return r;
 	if (res->unified.len) {
 		char dir[PATH_MAX];
-		if (l->unified < 0)
-			return nerr_set(
-			    e, ENOTSUP,
-			    "linux.resources.unified: needs cgroup v2, and this host has "
-			    "cgroup v1 only");
+		if ((r = check_unified(l, &res->unified, e)) < 0)
+			return r;
 		snprintf(dir, sizeof dir, "%s%s", l->h[l->unified].mnt, path);
 		if ((r = cg2_set_unified(dir, &res->unified, e)) < 0)
 			return r;

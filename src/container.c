@@ -549,8 +549,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		goto fail;
 	}
 	x.sync_fd = sv[0];
-	r = cgroup_apply_config(x.cgroup_path, &x.cfg->linux_.resources, x.cfg->linux_.devices,
-	                        x.cfg->linux_.n_devices, e);
+	r = cgroup_apply_config(x.cgroup_path, &x.cfg->linux_.resources, e);
 	if (r < 0)
 		goto fail;
 	proc_start_time(x.pid, &start_time, NULL);

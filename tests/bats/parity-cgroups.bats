@@ -1,0 +1,50 @@
+#!/usr/bin/env bats
+# Behaviours that engines, Kubernetes and scripts rely on, made to match
+# runc's: exec exit codes, paused containers and cgroups; kill, delete and
+# ps; cgroup paths, shared and frozen cgroups, device rules and update.
+
+load helpers
+
+setup() {
+	setup_bundle
+}
+
+# v1 controllers (pure v1 or hybrid) or pure v2.
+cgroup_mode() {
+	if grep -q ' - cgroup cgroup .*memory' /proc/self/mountinfo; then echo v1; else echo v2; fi
+}
+
+@test "parity: a linux.devices node denied by the device rules cannot be opened" {
+	update_config '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 438}]
+		| .linux.resources.devices = [{"allow": false, "access": "rwm"}]
+		| .process.args = ["sh", "-c", "ls -l /dev/kmsg; exec 3>/dev/kmsg && echo wrote"]'
+	run noci run pa-dev-deny
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/dev/kmsg"* ]]
+	[[ "$output" == *"Operation not permitted"* ]]
+	[[ "$output" != *wrote* ]]
+	# An allow rule for it lets it be opened.
+	update_config '.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "rw"}]
+		| .process.args = ["sh", "-c", "exec 3>/dev/kmsg && echo opened"]'
+	run noci run pa-dev-deny
+	[ "$status" -eq 0 ]
+	[[ "$output" == *opened* ]]
+}
+
+@test "parity: linux.resources.unified where the controllers are cgroup v1 is an invalid configuration" {
+	[ "$(cgroup_mode)" = v1 ] || skip "needs v1 controllers"
+	update_config '.linux.resources.unified = {"pids.max": "10"} | .process.args = ["true"]'
+	# On this host's layout: a key of a v1 controller.
+	run noci run pa-unified
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"invalid configuration: linux.resources.unified: \"pids.max\""*"cgroup v1"* ]]
+	[ ! -e "$ROOT/pa-unified" ]
+	[ ! -e /sys/fs/cgroup/pids/nucleus-oci/pa-unified ]
+	# Without the cgroup2 mount every controller is v1: any key is refused.
+	update_config '.linux.resources.unified = {"cgroup.max.descendants": "7"}'
+	run unshare -m sh -c "umount -l /sys/fs/cgroup/unified 2>/dev/null; $NUCLEUS_OCI --root $ROOT run pa-unified"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"invalid configuration: linux.resources.unified: cannot be used"*"all cgroup v1"* ]]
+	[ ! -e "$ROOT/pa-unified" ]
+	[ ! -e /sys/fs/cgroup/pids/nucleus-oci/pa-unified ]
+}
