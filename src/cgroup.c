@@ -285,12 +285,8 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
 		*out = xasprintf("%s/%s", CGROUP_DEFAULT_PARENT, id);
 		return 0;
 	}
-	if (p[0] != '/' && strchr(p, ':'))
-		return nerr_set(e, ENOTSUP,
-		                "config.json: linux.cgroupsPath \"%s\": the systemd form "
-		                "slice:prefix:name needs the systemd cgroup driver, which is not "
-		                "available (systemd is not running as PID 1)",
-		                p);
+	/* The systemd form "slice:prefix:name" is a plain name to the cgroupfs
+	 * driver, as with runc (containerd sends it for a ".slice" parent). */
 	for (const char *s = p; (s = strstr(s, "..")); s += 2)
 		if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
 			return nerr_set(

@@ -32,7 +32,7 @@ const char *cgroup_mode_name(enum cgroup_mode m); /* "v1", "v2", "hybrid" */
 
 /* The cgroup path of a container: cgroupsPath when absolute, under
  * CGROUP_DEFAULT_PARENT when relative, CGROUP_DEFAULT_PARENT/<id> when
- * empty.  The systemd form "slice:prefix:name" and ".." are refused. */
+ * empty.  ".." is refused; "slice:prefix:name" is a plain relative name. */
 int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct nerr *e);
 
 /* Create the cgroup in every hierarchy (a v1 cpuset gets its parent's cpus

@@ -48,3 +48,16 @@ cgroup_mode() {
 	[ ! -e "$ROOT/pa-unified" ]
 	[ ! -e /sys/fs/cgroup/pids/nucleus-oci/pa-unified ]
 }
+
+@test "parity: a systemd-looking cgroupsPath is a plain directory name to the cgroupfs driver" {
+	update_config '.linux.cgroupsPath = "test.slice:cri-containerd:pa-slice"
+		| .process.args = ["sleep", "100"]'
+	noci run -d pa-slice 3>&-
+	pid=$(noci state pa-slice | jq -r .pid)
+	grep -q ":/nucleus-oci/test.slice:cri-containerd:pa-slice\$" /proc/$pid/cgroup
+	if [ "$(cgroup_mode)" = v1 ]; then
+		grep -qx "$pid" "/sys/fs/cgroup/pids/nucleus-oci/test.slice:cri-containerd:pa-slice/cgroup.procs"
+	fi
+	noci delete --force pa-slice
+	! ls -d /sys/fs/cgroup/*/nucleus-oci/test.slice:cri-containerd:pa-slice 2>/dev/null
+}
