@@ -278,6 +278,10 @@ int cg1_set_devices(const char *dir, const struct oci_device_rule *rules, size_t
 	if (update && (r = write_rule(&deny_fd, dir, "devices.deny", "a", e)) < 0)
 		return r;
 	for (size_t i = 0; i < total; i++) {
+		/* An empty access set matches no access: nothing to allow or deny
+		 * (the v2 filter's rule never matches either). */
+		if (all[i].access && !*all[i].access)
+			continue;
 		format_rule(&all[i], buf, sizeof buf);
 		errno = 0;
 		r = all[i].allow ? write_rule(&allow_fd, dir, "devices.allow", buf, e)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nucleus-oci update [--resources FILE|-] [runc's resource flags] ID:
+ * nucleus-oci update [--resources FILE|-] [runc's resource flags] ID [flags]:
  * apply new cgroup limits to a live container.  The flags are applied on
  * top of the --resources document.
  */
@@ -275,17 +275,25 @@ int cmd_update(struct globals *g, int argc, char **argv)
 	struct update_opts o = {0};
 	struct nerr e = {0};
 	bool help;
-	int first = cli_parse(argc - 1, argv + 1, opts, opt_cb, &o, &help, &e);
+	int first = cli_parse(argc - 1, argv + 1, opts, opt_cb, &o, &help, &e), rest;
 
 	if (help) {
-		cli_print_help("update [options] ID",
+		cli_print_help("update [options] ID [options]",
 		               "Update the cgroup limits of a running container.", opts);
 		return 0;
 	}
 	if (first < 0)
 		return command_fail(&e);
 	first++;
-	if (argc - first != 1) {
+	if (first >= argc) {
+		nerr_set(&e, EINVAL, "update: expected exactly one argument: the container ID");
+		return command_fail(&e);
+	}
+	/* Flags may follow the ID too (runc's urfave/cli moves them to the front). */
+	rest = cli_parse(argc - first - 1, argv + first + 1, opts, opt_cb, &o, &help, &e);
+	if (rest < 0 && !help)
+		return command_fail(&e);
+	if (help || first + 1 + rest != argc) {
 		nerr_set(&e, EINVAL, "update: expected exactly one argument: the container ID");
 		return command_fail(&e);
 	}

@@ -61,3 +61,36 @@ cgroup_mode() {
 	noci delete --force pa-slice
 	! ls -d /sys/fs/cgroup/*/nucleus-oci/test.slice:cri-containerd:pa-slice 2>/dev/null
 }
+
+@test "parity: update takes flags after the ID and device rules with any access string" {
+	update_config '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 438}]
+		| .linux.resources.pids = {"limit": 20}
+		| .process.args = ["sleep", "100"]'
+	noci run -d pa-update 3>&-
+	noci update pa-update --pids-limit 100
+	pid=$(noci state pa-update | jq -r .pid)
+	cg=$(grep '^[0-9]*:pids:' /proc/$pid/cgroup | cut -d: -f3)
+	if [ -n "$cg" ]; then
+		[ "$(cat /sys/fs/cgroup/pids$cg/pids.max)" = 100 ]
+	fi
+	noci update --pids-limit 50 pa-update --memory 64M
+	[ -z "$cg" ] || [ "$(cat /sys/fs/cgroup/pids$cg/pids.max)" = 50 ]
+	run noci update pa-update extra
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"exactly one argument"* ]]
+	# Access strings in any order; "wr" denies opening for writing.
+	noci update -r - pa-update <<<'{"devices": [{"allow": true, "access": "mrw"},
+		{"allow": false, "type": "c", "major": 1, "minor": 11, "access": "wr"}]}'
+	run noci exec pa-update sh -c 'exec 3>/dev/kmsg && echo opened'
+	[ "$status" -ne 0 ]
+	[[ "$output" != *opened* ]]
+	noci update -r - pa-update <<<'{"devices": [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "wr"}]}'
+	run noci exec pa-update sh -c 'exec 3>/dev/kmsg && echo opened'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *opened* ]]
+	# An empty access set matches nothing; the rest of the update applies.
+	noci update -r - pa-update <<<'{"devices": [{"allow": false, "type": "c", "major": 1, "minor": 3, "access": ""}]}'
+	noci exec pa-update sh -c 'echo x > /dev/null'
+	run noci exec pa-update sh -c 'exec 3>/dev/kmsg && echo opened'
+	[[ "$output" != *opened* ]]
+}
