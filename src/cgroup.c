@@ -452,6 +452,99 @@ int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e)
 	return 0;
 }
 
+/* "[ctrl[,ctrl...]:]path" of exec --cgroup: the controllers (0 for every
+ * hierarchy) and the path below the container's cgroup, without "/" first. */
+static int parse_sub(const struct cg_layout *l, const char *spec, unsigned *ctrls, const char **sub,
+                     struct nerr *e)
+{
+	const char *colon = strchr(spec, ':');
+	unsigned all = 0;
+
+	*ctrls = 0;
+	*sub = colon ? colon + 1 : spec;
+	for (int i = 0; i < l->n; i++)
+		all |= l->h[i].ctrl;
+	for (const char *p = spec; colon && p < colon;) {
+		size_t len = strcspn(p, ",:");
+		char name[32];
+		unsigned bit;
+		snprintf(name, sizeof name, "%.*s", (int)len, p);
+		bit = !strcmp(name, "io") ? 1u << CG_BLKIO : controller_bit(name);
+		if (!bit || !(all & bit))
+			return nerr_set(e, EINVAL,
+			                "--cgroup \"%s\": unknown controller \"%s\" (not on this "
+			                "host)",
+			                spec, name);
+		*ctrls |= bit;
+		p += len + (p[len] == ',');
+	}
+	while (**sub == '/')
+		(*sub)++;
+	for (const char *s = *sub; (s = strstr(s, "..")); s += 2)
+		if ((s == *sub || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
+			return nerr_set(e, EINVAL, "--cgroup \"%s\": not a sub-cgroup path", spec);
+	return 0;
+}
+
+/* Join hierarchy i: the sub-cgroup of path the subs name for it, or path. */
+static int enter_one(const struct cg_layout *l, int i, const char *path, const char *const *subs,
+                     size_t n, pid_t pid, struct nerr *e)
+{
+	const char *sub = "", *s;
+	bool specific = false;
+	char dir[PATH_MAX];
+	unsigned ctrls;
+	int r;
+
+	/* A controller's own entry wins over one for every hierarchy. */
+	for (size_t k = 0; k < n; k++) {
+		if ((r = parse_sub(l, subs[k], &ctrls, &s, e)) < 0)
+			return r;
+		if (ctrls ? (ctrls & l->h[i].ctrl) != 0 : !specific)
+			sub = s;
+		specific |= ctrls && (ctrls & l->h[i].ctrl);
+	}
+	snprintf(dir, sizeof dir, "%s%s%s%s", l->h[i].mnt, path, *sub ? "/" : "", sub);
+	/* pid 0 is the caller: on v1 it moves through "tasks" as a single
+	 * thread (callers are single-threaded). */
+	if (pid == 0 && i != l->unified)
+		r = cg_writef(dir, "tasks", e, "0");
+	else
+		r = cg_writef(dir, "cgroup.procs", e, "%d", (int)pid);
+	return r < 0 ? nerr_wrap(e, "join cgroup") : 0;
+}
+
+int cgroup_check_subs(const char *const *subs, size_t n, struct nerr *e)
+{
+	const struct cg_layout *l;
+	const char *sub;
+	unsigned ctrls;
+	int r = cg_layout_get(&l, e);
+
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = parse_sub(l, subs[i], &ctrls, &sub, e);
+	return r;
+}
+
+int cgroup_enter_sub(const char *path, const char *const *subs, size_t n, pid_t pid, struct nerr *e)
+{
+	const struct cg_layout *l;
+	int r = cg_layout_get(&l, e);
+
+	if (r < 0)
+		return r;
+	/* The freezer's hierarchy last: in a paused container (exec
+	 * --ignore-paused) the process stops there, already in all the others. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < l->n; i++) {
+			bool freezer = (l->h[i].ctrl & (1u << CG_FREEZER)) != 0;
+			if (freezer == (pass == 1) &&
+			    (r = enter_one(l, i, path, subs, n, pid, e)) < 0)
+				return r;
+		}
+	return 0;
+}
+
 int cgroup_update(const char *path, const struct oci_resources *res, struct nerr *e)
 {
 	const struct cg_layout *l;

@@ -45,6 +45,13 @@ int cgroup_create(const char *path, int *clone_fd, struct nerr *e);
 int cgroup_apply_config(const char *path, const struct oci_resources *res, struct nerr *e);
 /* Move pid into the cgroup (skip the cgroup2 hierarchy when it was cloned there). */
 int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e);
+/* exec --cgroup: check each "[controller[,controller]:]sub" (a known
+ * controller, no ".."), then move pid into those existing sub-cgroups of
+ * path (a controller's own entry wins over one without controllers; the
+ * others stay in path itself). */
+int cgroup_check_subs(const char *const *subs, size_t n, struct nerr *e);
+int cgroup_enter_sub(const char *path, const char *const *subs, size_t n, pid_t pid,
+                     struct nerr *e);
 /* Apply a new set of resources to a live cgroup (`update`). */
 int cgroup_update(const char *path, const struct oci_resources *res, struct nerr *e);
 /* Remove the cgroup from every hierarchy (it must be empty). */

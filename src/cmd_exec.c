@@ -46,8 +46,9 @@ static const struct cli_opt opts[] = {
     {"preserve-fds", 0, true, O_PRESERVE_FDS, "pass N extra fds (3..3+N-1) to the process"},
     {"process-label", 0, true, O_PROCESS_LABEL, "SELinux label (accepted; SELinux is not enabled)"},
     {"apparmor", 0, true, O_APPARMOR, "AppArmor profile (accepted; AppArmor is not enabled)"},
-    {"ignore-paused", 0, false, O_IGNORE_PAUSED, "accepted for compatibility"},
-    {"cgroup", 0, true, O_CGROUP, "accepted for compatibility"},
+    {"ignore-paused", 0, false, O_IGNORE_PAUSED, "exec even if the container is paused"},
+    {"cgroup", 0, true, O_CGROUP,
+     "run in this existing sub-cgroup of the container's, [CONTROLLER:]PATH, repeatable"},
     {NULL, 0, false, 0, NULL},
 };
 
@@ -58,7 +59,7 @@ struct exec_cli {
 	const char *user;
 	bool tty;
 	bool no_new_privs;
-	struct oci_strv env, caps, gids;
+	struct oci_strv env, caps, gids, cgroups;
 };
 
 static void strv_add(struct oci_strv *v, const char *s)
@@ -118,6 +119,12 @@ static int opt_cb(void *ctx, int id, const char *arg, struct nerr *e)
 		break;
 	case O_CONSOLE_SOCKET:
 		o->o.console_socket = arg;
+		break;
+	case O_IGNORE_PAUSED:
+		o->o.ignore_paused = true;
+		break;
+	case O_CGROUP:
+		strv_add(&o->cgroups, arg);
 		break;
 	case O_PRESERVE_FDS:
 		if (parse_uint(arg, &n) < 0 || n > 65536)
@@ -247,13 +254,16 @@ int cmd_exec(struct globals *g, int argc, char **argv)
 	first++;
 	if (argc - first < 1) {
 		nerr_set(&e, EINVAL, "exec: expected the container ID");
-		return command_fail(&e);
+		command_fail(&e);
+		return 255;
 	}
 	r = lifecycle_open(g->root, argv[first], false, &c, &e);
 	if (r == 0)
 		r = lifecycle_load_config(&c, &cfg, &e);
 	if (r == 0)
 		r = load_process(&o, argv + first + 1, argc - first - 1, cfg, &p, &e);
+	o.o.cgroups = (const char *const *)o.cgroups.items;
+	o.o.n_cgroups = o.cgroups.len;
 	if (r == 0)
 		r = exec_process(&c, cfg, p, &o.o, &status, &e);
 	lifecycle_close(&c);
@@ -262,5 +272,12 @@ int cmd_exec(struct globals *g, int argc, char **argv)
 	strv_clear(&o.env);
 	strv_clear(&o.caps);
 	strv_clear(&o.gids);
-	return r < 0 ? command_fail(&e) : status;
+	strv_clear(&o.cgroups);
+	/* As runc: 255 when the runtime failed, so that it is never mistaken
+	 * for the process's own status. */
+	if (r < 0) {
+		command_fail(&e);
+		return 255;
+	}
+	return status;
 }

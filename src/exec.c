@@ -69,7 +69,7 @@ static int child_enter(struct exec_ctx *x, struct nerr *e)
 	int r;
 	if (x->cgroup_path) {
 		/* 0: the writer itself. */
-		r = cgroup_enter(x->cgroup_path, 0, false, e);
+		r = cgroup_enter_sub(x->cgroup_path, x->o->cgroups, x->o->n_cgroups, 0, e);
 		if (r < 0)
 			return r;
 	}
@@ -301,10 +301,14 @@ int exec_process(struct container *c, const struct oci_config *cfg, const struct
 	if (!strcmp(st, "stopped"))
 		return nerr_set(e, ESRCH,
 		                "cannot exec in a stopped container: container not running");
-	if (!strcmp(st, "paused"))
-		return nerr_set(e, EBUSY, "cannot exec in a paused container");
+	if (!strcmp(st, "paused") && !o->ignore_paused)
+		return nerr_set(
+		    e, EBUSY,
+		    "cannot exec in a paused container (use --ignore-paused to override)");
 	if (!p->args.len)
 		return nerr_set(e, EINVAL, "exec: process.args must not be empty");
+	if ((r = cgroup_check_subs(o->cgroups, o->n_cgroups, e)) < 0)
+		return r;
 	x.init_pidfd = lifecycle_pidfd(c->state);
 	if (x.init_pidfd < 0)
 		return nerr_set(e, ESRCH, "container not running");

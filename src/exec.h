@@ -13,6 +13,10 @@ struct exec_opts {
 	const char *pid_file;
 	const char *console_socket;
 	int preserve_fds;
+	bool ignore_paused; /* exec into a paused container (the process waits for resume) */
+	/* --cgroup: sub-cgroups of the container's, "[controller:]path" */
+	const char *const *cgroups;
+	size_t n_cgroups;
 };
 
 /* Run p in container c (created with cfg).  Foreground: *status is the

@@ -110,7 +110,7 @@ init_pid() {
 	start_box
 	echo '{"args": "sh"}' >"$BATS_TEST_TMPDIR/process.json"
 	run noci exec --process "$BATS_TEST_TMPDIR/process.json" ex-a
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"process.json"*"args"* ]]
 }
 
@@ -167,18 +167,18 @@ init_pid() {
 @test "exec of a missing program: runc's wording, one error line in the json log" {
 	start_box
 	run noci --log "$BATS_TEST_TMPDIR/log.json" --log-format json exec ex-a no-such-program
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *'exec: "no-such-program": executable file not found in $PATH'* ]]
 	[ "$(grep -c '"level":"error"' "$BATS_TEST_TMPDIR/log.json")" -eq 1 ]
 	jq -e '.msg | contains("executable file not found in $PATH")' "$BATS_TEST_TMPDIR/log.json"
 	run noci exec ex-a /no/such/file
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[ "$output" = 'exec: "/no/such/file": stat /no/such/file: no such file or directory' ]
 	run noci exec ex-a /etc
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"permission denied"* ]]
 	run noci exec ex-a /etc/passwd
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[ "$output" = 'exec: "/etc/passwd": permission denied' ]
 }
 
@@ -187,10 +187,10 @@ init_pid() {
 	noci kill ex-a KILL
 	wait_status ex-a stopped
 	run noci exec ex-a true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"container not running"* ]]
 	run noci exec ex-nope true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"does not exist"* ]]
 }
 

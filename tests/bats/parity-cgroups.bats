@@ -94,3 +94,93 @@ cgroup_mode() {
 	run noci exec pa-update sh -c 'exec 3>/dev/kmsg && echo opened'
 	[[ "$output" != *opened* ]]
 }
+
+@test "parity: exec exits 255 when the runtime fails, with the process's status otherwise" {
+	update_config '.process.args = ["sleep", "100"]'
+	noci run -d pa-exit 3>&-
+	run noci exec pa-nosuch true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *'container "pa-nosuch" does not exist'* ]]
+	run noci exec pa-exit /no/such/program
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"no such file or directory"* ]]
+	run noci exec --pid-file "$BATS_TEST_TMPDIR/no/dir/pid" pa-exit true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"$BATS_TEST_TMPDIR/no/dir/pid"* ]]
+	run noci exec pa-exit sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+	run noci exec pa-exit sh -c 'exit 255'
+	[ "$status" -eq 255 ]
+	[ -z "$output" ]
+	run noci exec pa-exit sh -c 'kill -KILL $$'
+	[ "$status" -eq 137 ]
+}
+
+@test "parity: exec into a paused container is refused (255) unless --ignore-paused" {
+	update_config '.process.args = ["sleep", "100"]'
+	noci run -d pa-paused 3>&-
+	noci pause pa-paused
+	run noci exec pa-paused true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"cannot exec in a paused container (use --ignore-paused to override)"* ]]
+	# Honoured: the process is started and runs once the container resumes.
+	noci exec --ignore-paused -d --pid-file "$BATS_TEST_TMPDIR/pid" pa-paused \
+		sh -c 'echo ran > /dev/shm/ran; sleep 100' 3>&- &
+	# It joins the freezer last, so once ps lists it it cannot have run.
+	for i in $(seq 100); do
+		[ "$(noci ps --format json pa-paused | jq length)" -eq 2 ] && break
+		sleep 0.05
+	done
+	[ "$(noci ps --format json pa-paused | jq length)" -eq 2 ]
+	[ "$(status_of pa-paused)" = paused ]
+	init=$(noci state pa-paused | jq -r .pid)
+	[ ! -e /proc/$init/root/dev/shm/ran ]
+	noci resume pa-paused
+	wait $!
+	for i in $(seq 100); do [ -s /proc/$init/root/dev/shm/ran ] && break; sleep 0.05; done
+	[ "$(cat /proc/$init/root/dev/shm/ran)" = ran ]
+}
+
+@test "parity: exec --cgroup runs the process in a sub-cgroup; .. is refused" {
+	[ "$(cgroup_mode)" = v1 ] || skip "v1 controller:sub form"
+	update_config '.process.args = ["sleep", "100"] | .linux.cgroupsPath = "/pa-excg"'
+	noci run -d pa-excg 3>&-
+	mkdir /sys/fs/cgroup/memory/pa-excg/sub /sys/fs/cgroup/pids/pa-excg/sub
+	run noci exec --cgroup memory:sub pa-excg cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	grep -qx '[0-9]*:memory:/pa-excg/sub' <<<"$output" || grep -qx '[0-9]*:memory:/sub' <<<"$output"
+	grep -q ':pids:/\(pa-excg\)\?$' <<<"$output"
+	run noci exec --cgroup memory:sub --cgroup pids:/sub pa-excg cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	grep -q ':pids:.*/sub$' <<<"$output"
+	grep -q ':memory:.*/sub$' <<<"$output"
+	run noci exec --cgroup memory:../x pa-excg true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *'--cgroup "memory:../x": not a sub-cgroup path'* ]]
+	run noci exec --cgroup sub/../../x pa-excg true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"not a sub-cgroup path"* ]]
+	run noci exec --cgroup nosuchctl:sub pa-excg true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *'unknown controller "nosuchctl"'* ]]
+	run noci exec --cgroup memory:nosuch pa-excg true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"/sys/fs/cgroup/memory/pa-excg/nosuch/"* ]]
+	noci delete --force pa-excg
+	rmdir /sys/fs/cgroup/memory/pa-excg/sub /sys/fs/cgroup/pids/pa-excg/sub 2>/dev/null || true
+	for d in /sys/fs/cgroup/*/pa-excg; do [ ! -d "$d" ] || rmdir "$d"; done
+}
+
+@test "parity: the exec'd process is in the init's cgroups and cgroup namespace" {
+	update_config '.process.args = ["sleep", "100"]'
+	noci run -d pa-samecg 3>&-
+	init=$(noci state pa-samecg | jq -r .pid)
+	run noci exec pa-samecg cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(noci exec pa-samecg cat /proc/1/cgroup)" ]
+	[[ "$output" == *"memory:/"* || "$output" == "0::/" ]]
+	noci exec -d --pid-file "$BATS_TEST_TMPDIR/pid" pa-samecg sleep 100
+	xpid=$(cat "$BATS_TEST_TMPDIR/pid")
+	[ "$(readlink /proc/$xpid/ns/cgroup)" = "$(readlink /proc/$init/ns/cgroup)" ]
+	[ "$(cat /proc/$xpid/cgroup)" = "$(cat /proc/$init/cgroup)" ]
+}

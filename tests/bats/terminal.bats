@@ -114,9 +114,9 @@ wait_recvtty() {
 	update_config '.process.args = ["sleep", "1000"]'
 	noci run -d tt-h
 	run noci exec -d -t tt-h true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"--console-socket"* ]]
 	run noci exec --console-socket "$SOCK" tt-h true
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 255 ]
 	[[ "$output" == *"--console-socket"* ]]
 }
