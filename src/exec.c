@@ -92,20 +92,21 @@ static int child_oom_score(const struct oci_process *p, struct nerr *e)
 }
 
 /* The same confinement as the container's init: bounding set, user,
- * capabilities, no_new_privs, Landlock and the config's seccomp filter,
- * whose listener (listenerPath) gets this process's notify fd. */
+ * capabilities, no_new_privs, Landlock and the config's seccomp filter.
+ * Its notify fd goes to us in the host's mount namespace, where
+ * listenerPath is, and on to the listener from there. */
 static int child_confine(struct exec_ctx *x, struct security_plan *plan, struct nerr *e)
 {
-	const struct oci_seccomp *sc = x->cfg->linux_.seccomp;
 	int notify_fd = -1, r;
 
 	r = security_confine(x->p, plan, &notify_fd, e);
 	if (r < 0 || notify_fd < 0)
 		return r;
-	r = seccomp_send_to_listener(sc->listener_path, sc->listener_metadata, x->state, notify_fd,
-	                             e);
+	r = sync_send_fd(x->sync_fd, SYNC_SECCOMP_FD, notify_fd);
 	close(notify_fd);
-	return r;
+	if (r < 0)
+		return nerr_sys(e, -r, "send the seccomp notify fd to the runtime");
+	return sync_expect(x->sync_fd, SYNC_CONTINUE, e);
 }
 
 #define CHILD_STEP(name, call)                                                                     \
@@ -212,17 +213,45 @@ static int wait_child(pid_t pid)
 	return process_wait_exit_code(pid);
 }
 
+/* Hand the exec'd process's seccomp notify fd to listenerPath. */
+static int send_to_listener(struct exec_ctx *x, int sync_fd, int notify_fd, struct nerr *e)
+{
+	const struct oci_seccomp *sc = x->cfg->linux_.seccomp;
+	int r;
+
+	if (notify_fd < 0 || !sc || !sc->listener_path)
+		r = nerr_set(e, EPROTO, "exec: unexpected seccomp notify fd");
+	else
+		r = seccomp_send_to_listener(sc->listener_path, sc->listener_metadata, x->state,
+		                             notify_fd, e);
+	if (notify_fd >= 0)
+		close(notify_fd);
+	if (r == 0 && (r = sync_send(sync_fd, SYNC_CONTINUE)) < 0)
+		nerr_sys(e, -r, "exec: write to the new process");
+	return r;
+}
+
 /* The child's verdict: end of file means execve succeeded. */
-static int child_result(int sync_fd, pid_t pid, struct nerr *e)
+static int child_result(struct exec_ctx *x, int sync_fd, pid_t pid, struct nerr *e)
 {
 	struct sync_msg m;
-	int r = sync_recv(sync_fd, &m, NULL);
+	int passfd = -1;
+	int r = sync_recv(sync_fd, &m, &passfd);
+
+	while (r == 0 && m.type == SYNC_SECCOMP_FD) {
+		if (send_to_listener(x, sync_fd, passfd, e) < 0)
+			goto fail;
+		r = sync_recv(sync_fd, &m, &passfd);
+	}
+	if (passfd >= 0)
+		close(passfd);
 	if (r == -EPIPE)
 		return 0;
 	if (r == 0 && m.type == SYNC_ERROR)
 		nerr_set(e, m.errnum, "%s", m.text);
 	else
 		nerr_sys(e, r < 0 ? -r : EPROTO, "exec: read from the new process");
+fail:
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	return -e->errnum;
@@ -254,7 +283,7 @@ static int exec_start(struct exec_ctx *x, int relay_fd, int *status, struct nerr
 	close(TAKE_FD(sv[1]));
 	if (x->console_fd >= 0)
 		close(TAKE_FD(x->console_fd));
-	r = child_result(sv[0], pid, e);
+	r = child_result(x, sv[0], pid, e);
 	if (r < 0)
 		goto out;
 	if (x->o->pid_file) {

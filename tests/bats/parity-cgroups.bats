@@ -184,3 +184,45 @@ cgroup_mode() {
 	[ "$(readlink /proc/$xpid/ns/cgroup)" = "$(readlink /proc/$init/ns/cgroup)" ]
 	[ "$(cat /proc/$xpid/cgroup)" = "$(cat /proc/$init/cgroup)" ]
 }
+
+# A seccomp notify agent on $SOCK answering $1; its state goes to $2.
+start_agent() {
+	local agent
+	agent=$(dirname "$NUCLEUS_OCI")/tests/agents/seccomp-agent
+	[ -x "$agent" ] || { echo "not built: make tests/agents/seccomp-agent" >&2; return 1; }
+	SOCK="$BATS_TEST_TMPDIR/agent.sock"
+	"$agent" "$SOCK" "$2" "$1" 3>&- &
+	AGENT_PID=$!
+	for i in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
+	[ -S "$SOCK" ]
+}
+
+@test "parity: SCMP_ACT_NOTIFY works for exec'd processes, noNewPrivileges true and false" {
+	for nnp in true false; do
+		start_agent errno:28 "$BATS_TEST_TMPDIR/init.state"
+		update_config ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\",
+				\"listenerPath\": \"$SOCK\",
+				\"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}
+			| .process.noNewPrivileges = $nnp | .root.readonly = false
+			| .process.args = [\"sleep\", \"100\"]"
+		noci run -d pa-notify 3>&-
+		[ "$(jq -r .state.id "$BATS_TEST_TMPDIR/init.state")" = pa-notify ]
+		# The init's agent took its fd and left the socket path: a second one
+		# listens there for the exec'd process.
+		start_agent errno:28 "$BATS_TEST_TMPDIR/exec.state"
+		run noci exec pa-notify sh -c 'grep ^NoNewPrivs: /proc/self/status; mkdir /tmp/d; echo rc=$?'
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"No space left on device"* ]]
+		[[ "$output" == *"rc=1"* ]]
+		if [ "$nnp" = true ]; then
+			[[ "$output" == *"NoNewPrivs:	1"* ]]
+		else
+			[[ "$output" == *"NoNewPrivs:	0"* ]]
+		fi
+		[ "$(jq -r .state.id "$BATS_TEST_TMPDIR/exec.state")" = pa-notify ]
+		[ "$(jq -c .fds "$BATS_TEST_TMPDIR/exec.state")" = '["seccompFd"]' ]
+		grep -qx 'mkdir\(at\)\?' "$BATS_TEST_TMPDIR/exec.state.log"
+		noci delete --force pa-notify
+		wait
+	done
+}
