@@ -566,21 +566,13 @@ int cgroup_destroy(const char *path, struct nerr *e)
 
 	if (r < 0)
 		return r;
+	/* With the sub-cgroups the container may have made itself. */
 	for (int i = 0; i < l->n; i++) {
 		snprintf(dir, sizeof dir, "%s%s", l->h[i].mnt, path);
-		/* The last exiting tasks leave the cgroup asynchronously: retry EBUSY. */
-		for (int tries = 0; tries < 200; tries++) {
-			if (rmdir(dir) == 0 || errno == ENOENT)
-				break;
-			if (errno != EBUSY || tries == 199) {
-				err = errno;
-				nerr_sys(e, errno, "remove cgroup %s", dir);
-				break;
-			}
-			usleep(1000 * (tries < 10 ? 1 : 10));
-		}
+		if ((r = cg_tree_remove(dir, 0, e)) < 0)
+			err = r;
 	}
-	return err ? -err : 0;
+	return err;
 }
 
 /* The hierarchy that lists the container's processes: cgroup2 when mounted
@@ -600,32 +592,26 @@ static int procs_dir(const struct cg_layout *l, const char *path, char *dir, siz
 
 int cgroup_pids(const char *path, pid_t **pids, size_t *n, struct nerr *e)
 {
+	struct cg_pid_set set = {0};
 	const struct cg_layout *l;
-	char dir[PATH_MAX], file[PATH_MAX + 16];
-	size_t cap = 16;
-	FILE *f;
-	int pid, r = cg_layout_get(&l, e);
+	char dir[PATH_MAX];
+	int r = cg_layout_get(&l, e);
 
 	*pids = NULL;
 	*n = 0;
 	if (r < 0)
 		return r;
 	procs_dir(l, path, dir, sizeof dir);
-	snprintf(file, sizeof file, "%s/cgroup.procs", dir);
-	f = fopen(file, "re");
-	if (!f)
-		return nerr_sys(e, errno, "read %s", file);
-	*pids = xcalloc(cap, sizeof **pids);
-	while (fscanf(f, "%d", &pid) == 1) {
-		if (*n == cap) {
-			cap *= 2;
-			*pids = realloc(*pids, cap * sizeof **pids);
-			if (!*pids)
-				abort();
-		}
-		(*pids)[(*n)++] = pid;
+	if ((r = cg_tree_pids(dir, &set, 0)) < 0)
+		return nerr_sys(e, -r, "read %s/cgroup.procs", dir);
+	/* A process the container moved into a sub-cgroup of its own may be
+	 * there in some v1 hierarchies only: look in all of them. */
+	for (int i = 0; i < l->n; i++) {
+		snprintf(dir, sizeof dir, "%s%s", l->h[i].mnt, path);
+		cg_tree_pids(dir, &set, 0);
 	}
-	fclose(f);
+	*pids = set.pids;
+	*n = set.n;
 	return 0;
 }
 

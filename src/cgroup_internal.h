@@ -111,6 +111,17 @@ void cg2_stats_io(const char *dir, struct cgroup_stats *st);
  * pts) as runc and crun append them. */
 size_t cg_device_rules(const struct oci_device_rule *rules, size_t n, struct oci_device_rule **out);
 
+/* The pids of a cgroup and all its sub-cgroups (cgroup_tree.c). */
+struct cg_pid_set {
+	pid_t *pids;
+	size_t n, cap;
+};
+/* Add the pids of dir and of every cgroup below it to s (no duplicates);
+ * -errno when dir itself cannot be read.  depth: 0. */
+int cg_tree_pids(const char *dir, struct cg_pid_set *s, int depth);
+/* Remove dir and every cgroup below it, deepest first.  depth: 0. */
+int cg_tree_remove(const char *dir, int depth, struct nerr *e);
+
 /* v2 device filter: build an eBPF program from the rules and attach it to
  * the cgroup directory, replacing what nucleus-oci attached before. */
 int cg_bpf_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n,

@@ -38,7 +38,8 @@ int cmd_kill(struct globals *g, int argc, char **argv)
 		return command_fail(&e);
 	}
 	if (argc - first == 2) {
-		sig = signal_parse(argv[first + 1]);
+		/* 0 checks that the container is alive, as kill(1) and runc do. */
+		sig = strcmp(argv[first + 1], "0") ? signal_parse(argv[first + 1]) : 0;
 		if (sig < 0) {
 			nerr_set(&e, EINVAL, "invalid signal \"%s\"", argv[first + 1]);
 			return command_fail(&e);

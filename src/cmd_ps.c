@@ -129,10 +129,15 @@ static int ps(struct globals *g, const char *id, const char *format, char **args
 
 	if (r < 0)
 		return r;
-	if (!c.state || !strcmp(lifecycle_status(&c), "stopped"))
+	if (!c.state) {
 		r = nerr_set(e, ESRCH, "container \"%s\": container not running", id);
-	else
+	} else {
+		/* As runc: a stopped container lists what its cgroup still holds
+		 * (processes on their way out), or nothing once it is gone. */
 		r = cgroup_pids(c.state->cgroup_path, &pids, &n, e);
+		if (r == -ENOENT && !strcmp(lifecycle_status(&c), "stopped"))
+			r = 0;
+	}
 	lifecycle_close(&c);
 	if (r < 0)
 		return r;

@@ -226,3 +226,50 @@ start_agent() {
 		wait
 	done
 }
+
+@test "parity: kill --all, ps and delete --force reach the sub-cgroups a container made" {
+	[ "$(cgroup_mode)" = v1 ] || skip "v1 hierarchies"
+	# No pid namespace: only the runtime's kill can end the moved process.
+	update_config '.mounts |= map(if .type == "cgroup" then .options = ["nosuid", "noexec", "nodev", "rw"] else . end)
+		| .linux.namespaces |= map(select(.type != "pid"))
+		| .linux.cgroupsPath = "/pa-subcg"
+		| .process.args = ["sh", "-c", "for d in /sys/fs/cgroup/*/; do mkdir -p $d/sub/deeper; done; sleep 100 & for d in /sys/fs/cgroup/*/; do echo $! > $d/sub/deeper/cgroup.procs; done 2>/dev/null; echo $! > /dev/shm/t; mv /dev/shm/t /dev/shm/subpid; sleep 100"]'
+	noci run -d pa-subcg 3>&-
+	init=$(noci state pa-subcg | jq -r .pid)
+	for i in $(seq 100); do [ -s /proc/$init/root/dev/shm/subpid ] && break; sleep 0.05; done
+	sub=$(cat /proc/$init/root/dev/shm/subpid)
+	grep -q ":memory:/pa-subcg/sub/deeper\$" /proc/$sub/cgroup
+	! grep -qx "$sub" /sys/fs/cgroup/memory/pa-subcg/cgroup.procs
+	noci ps --format json pa-subcg | jq -e "index($sub) != null"
+	noci kill --all pa-subcg STOP
+	grep -q '^State:.*stopped' /proc/$sub/status
+	noci kill --all pa-subcg CONT
+	noci delete --force pa-subcg
+	for i in $(seq 100); do [ -e /proc/$sub ] || break; sleep 0.05; done
+	[ ! -e /proc/$sub ]
+	! ls -d /sys/fs/cgroup/*/pa-subcg 2>/dev/null
+}
+
+@test "parity: kill ID 0 checks liveness; ps right after the container stopped" {
+	update_config '.process.args = ["sleep", "100"]'
+	noci run -d pa-kill0 3>&-
+	noci kill pa-kill0 0
+	[ "$(status_of pa-kill0)" = running ]
+	noci kill pa-kill0 KILL
+	# As runc: an empty list, not an error, whether the cgroup still
+	# holds the exiting process or not.
+	run noci ps pa-kill0
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *PID*CMD* ]]
+	wait_status pa-kill0 stopped
+	run noci kill pa-kill0 0
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"container not running"* ]]
+	run noci ps pa-kill0
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == *PID*CMD* ]]
+	run noci ps --format json pa-kill0
+	[ "$status" -eq 0 ]
+	[ "$output" = "[]" ]
+}
