@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "cgroup_internal.h"
+#include "log.h"
 #include "util.h"
 
 static const char *const controller_names[CG_COUNT] = {
@@ -376,27 +377,39 @@ static int apply_devices(const struct cg_layout *l, const char *path,
 
 static int procs_dir(const struct cg_layout *l, const char *path, char *dir, size_t size);
 
-/* Two containers must never share a cgroup: deleting one would kill the other. */
-static int check_unused(const struct cg_layout *l, const char *path, struct nerr *e)
+/* A cgroup that already holds processes is used as it is, with a warning,
+ * as runc does: 1.  A frozen one is refused, since the init would sit in
+ * the freezer for good. */
+static int check_existing(const struct cg_layout *l, const char *path, struct nerr *e)
 {
 	char dir[PATH_MAX], buf[64];
 
+	if (cgroup_is_frozen(path))
+		return nerr_set(e, EBUSY,
+		                "cgroup %s is frozen: the container's cgroup cannot be joined "
+		                "until it is thawed",
+		                path);
 	procs_dir(l, path, dir, sizeof dir);
-	if (cg_read(dir, "cgroup.procs", buf, sizeof buf) > 0)
-		return nerr_set(e, EEXIST, "cgroup %s is in use: it already has processes", dir);
+	if (cg_read(dir, "cgroup.procs", buf, sizeof buf) > 0) {
+		log_warn(
+		    "cgroup %s is not empty: it already has processes; the container shares it "
+		    "(and delete leaves it and them in place)",
+		    dir);
+		return 1;
+	}
 	return 0;
 }
 
 int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 {
 	const struct cg_layout *l;
-	int r = cg_layout_get(&l, e);
+	int r = cg_layout_get(&l, e), shared;
 
 	*clone_fd = -1;
 	if (r < 0)
 		return r;
-	if ((r = check_unused(l, path, e)) < 0)
-		return r;
+	if ((shared = check_existing(l, path, e)) < 0)
+		return shared;
 	for (int i = 0; i < l->n; i++) {
 		r = make_cgroup_dir(&l->h[i], path, e);
 		if (r < 0)
@@ -407,7 +420,7 @@ int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 		snprintf(dir, sizeof dir, "%s%s", l->h[l->unified].mnt, path);
 		*clone_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
-	return 0;
+	return shared;
 }
 
 int cgroup_apply_config(const char *path, const struct oci_resources *res, struct nerr *e)

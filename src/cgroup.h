@@ -36,9 +36,10 @@ const char *cgroup_mode_name(enum cgroup_mode m); /* "v1", "v2", "hybrid" */
 int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct nerr *e);
 
 /* Create the cgroup in every hierarchy (a v1 cpuset gets its parent's cpus
- * and mems, so it can be joined).  -EEXIST, touching nothing, when the cgroup
- * already holds processes.  *clone_fd is a directory fd of the cgroup2 cgroup
- * for clone3(CLONE_INTO_CGROUP), or -1. */
+ * and mems, so it can be joined).  1 (and a warning) when the cgroup already
+ * holds processes: it is shared, not the container's to remove; -EBUSY,
+ * touching nothing, when it is frozen.  *clone_fd is a directory fd of the
+ * cgroup2 cgroup for clone3(CLONE_INTO_CGROUP), or -1. */
 int cgroup_create(const char *path, int *clone_fd, struct nerr *e);
 /* Apply the config's resources and device rules to the cgroup cgroup_create
  * made. */
@@ -58,6 +59,9 @@ int cgroup_update(const char *path, const struct oci_resources *res, struct nerr
 int cgroup_destroy(const char *path, struct nerr *e);
 /* Signal every process in the cgroup. */
 int cgroup_kill_all(const char *path, int sig, struct nerr *e);
+/* Signal the processes in the cgroup that are in init's pid namespace: a
+ * cgroup shared with processes that were there before the container. */
+int cgroup_kill_in_pidns(const char *path, int sig, pid_t init, struct nerr *e);
 /* Freeze (pause) or thaw (resume), waiting until the kernel reports it done. */
 int cgroup_freeze(const char *path, bool freeze, struct nerr *e);
 bool cgroup_is_frozen(const char *path);

@@ -526,8 +526,10 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	 * the init makes its network namespace, and before the init may go on. */
 	x.cgroup_made = true;
 	r = cgroup_create(x.cgroup_path, &x.cgroup_fd, e);
-	if (r == -EEXIST)
-		x.cgroup_made = false; /* another container's: not ours to remove */
+	if (r == -EBUSY || r > 0)
+		x.cgroup_made = false; /* frozen or in use: not ours to remove */
+	if (r > 0)
+		close(openat(c->dirfd, CGROUP_SHARED_MARK, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 	if (r < 0)
 		goto fail;
 	a.cgroup_path = x.cgroup_path;
@@ -750,13 +752,22 @@ int container_start(struct container *c, struct nerr *e)
 	return r;
 }
 
+/* kill --all, delete --force: in a cgroup shared with processes that were
+ * there before (created with a warning), only the container's own. */
+static int kill_all(struct container *c, int sig, struct nerr *e)
+{
+	if (faccessat(c->dirfd, CGROUP_SHARED_MARK, F_OK, 0) == 0)
+		return cgroup_kill_in_pidns(c->state->cgroup_path, sig, c->state->pid, e);
+	return cgroup_kill_all(c->state->cgroup_path, sig, e);
+}
+
 int container_kill(struct container *c, int sig, bool all, struct nerr *e)
 {
 	_cleanup_close_ int pidfd = -1;
 	const char *status = lifecycle_status(c);
 
 	if (all && c->state && c->state->cgroup_path && strcmp(status, "stopped"))
-		return cgroup_kill_all(c->state->cgroup_path, sig, e);
+		return kill_all(c, sig, e);
 	if (!strcmp(status, "stopped"))
 		return nerr_set(e, ESRCH, "container not running");
 	pidfd = lifecycle_pidfd(c->state);
@@ -795,14 +806,15 @@ int container_delete(struct container *c, bool force, struct nerr *e)
 			/* Frozen (v1) tasks cannot act on SIGKILL: thaw first. */
 			if (cgroup_is_frozen(c->state->cgroup_path))
 				cgroup_freeze(c->state->cgroup_path, false, e);
-			cgroup_kill_all(c->state->cgroup_path, SIGKILL, e);
+			kill_all(c, SIGKILL, e);
 		}
 		if (pidfd >= 0) {
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 			wait_gone(pidfd);
 		}
 	}
-	if (c->state && c->state->cgroup_path) {
+	if (c->state && c->state->cgroup_path &&
+	    faccessat(c->dirfd, CGROUP_SHARED_MARK, F_OK, 0) < 0) {
 		r = cgroup_destroy(c->state->cgroup_path, e);
 		if (r < 0)
 			log_warn("%s", e->msg);

@@ -14,8 +14,11 @@
 #include "oci_spec.h"
 
 #define EXEC_FIFO_NAME "exec.fifo"
-#define STATE_NAME     "state.json"
-#define CONFIG_NAME    "config.json" /* the bundle's config.json as it was at create */
+/* Present when the container's cgroup already held processes at create:
+ * kill --all and delete --force leave those alone and delete keeps it. */
+#define CGROUP_SHARED_MARK "cgroup.shared"
+#define STATE_NAME         "state.json"
+#define CONFIG_NAME        "config.json" /* the bundle's config.json as it was at create */
 
 struct container {
 	int rootfd; /* the --root directory */

@@ -413,14 +413,3 @@ probe_open() {
 	[ "${lines[1]}" = "lo 5" ]
 	[ "${lines[2]}" = removed ]
 }
-
-@test "cgroups: a cgroup that already has processes is refused and left alone" {
-	update_config '.linux.cgroupsPath = "/cg-shared-test" | .process.args = ["sleep", "100"]'
-	noci create cg-sh1 3>&-
-	run noci create cg-sh2
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"cg-shared-test is in use"* ]]
-	[ ! -e "$ROOT/cg-sh2" ]
-	[ "$(status_of cg-sh1)" = created ]
-	grep -q . "$(cgdir pids /cg-shared-test)/cgroup.procs"
-}

@@ -273,3 +273,39 @@ start_agent() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "[]" ]
 }
+
+@test "parity: run into a cgroup that has processes warns and goes on; delete leaves the others" {
+	update_config '.linux.cgroupsPath = "/pa-shared" | .process.args = ["sleep", "100"]'
+	noci run -d pa-shared1 3>&-
+	other=$(noci state pa-shared1 | jq -r .pid)
+	noci run -d pa-shared2 3>&- </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/err"
+	grep -q "warning.*pa-shared is not empty" "$BATS_TEST_TMPDIR/err"
+	[ "$(status_of pa-shared2)" = running ]
+	mine=$(noci state pa-shared2 | jq -r .pid)
+	noci exec -d pa-shared2 sleep 100 </dev/null >/dev/null 2>&1
+	[ "$(noci ps --format json pa-shared2 | jq length)" -eq 3 ]
+	# Only the second container's processes go; the cgroup stays for the first.
+	noci kill --all pa-shared2 KILL
+	for i in $(seq 100); do [ -e /proc/$mine ] || break; sleep 0.05; done
+	[ ! -e /proc/$mine ]
+	noci delete --force pa-shared2
+	kill -0 "$other"
+	[ "$(status_of pa-shared1)" = running ]
+	[ "$(noci ps --format json pa-shared1 | jq length)" -eq 1 ]
+	noci delete --force pa-shared1
+	! ls -d /sys/fs/cgroup/*/pa-shared 2>/dev/null
+}
+
+@test "parity: run into a frozen cgroup is refused clearly and leaves nothing" {
+	[ "$(cgroup_mode)" = v1 ] || skip "v1 freezer"
+	mkdir /sys/fs/cgroup/freezer/pa-frozen
+	echo FROZEN >/sys/fs/cgroup/freezer/pa-frozen/freezer.state
+	update_config '.linux.cgroupsPath = "/pa-frozen" | .process.args = ["true"]'
+	run timeout 20 "$NUCLEUS_OCI" --root "$ROOT" run pa-frozen
+	echo THAWED >/sys/fs/cgroup/freezer/pa-frozen/freezer.state
+	rmdir /sys/fs/cgroup/freezer/pa-frozen
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cgroup /pa-frozen is frozen"* ]]
+	[ ! -e "$ROOT/pa-frozen" ]
+	! ls -d /sys/fs/cgroup/*/pa-frozen 2>/dev/null
+}
