@@ -560,6 +560,15 @@ int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 		if (r < 0)
 			return r;
 	}
+	/* New, but frozen through a frozen parent: remove what was made. */
+	if (cgroup_is_frozen(path)) {
+		struct nerr ignored;
+		cgroup_destroy(path, &ignored);
+		return nerr_set(e, EBUSY,
+		                "cgroup %s is frozen (its parent is): the container's cgroup "
+		                "cannot be joined until it is thawed",
+		                path);
+	}
 	if (l->unified >= 0) {
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof dir, "%s%s", l->h[l->unified].mnt, path);

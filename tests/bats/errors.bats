@@ -124,7 +124,7 @@ nothing_left() {
 
 @test "invalid signal names" {
 	noci create --bundle "$BUNDLE" c1
-	for sig in FOO SIGFOO 0 65 -1; do
+	for sig in FOO SIGFOO 65 -1; do
 		run noci kill c1 "$sig"
 		[ "$status" -eq 1 ]
 		[[ "$output" == *"invalid signal"* ]]

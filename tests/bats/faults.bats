@@ -64,25 +64,25 @@ clean_machine() {
 	[[ "$output" == *'container "flt-cfg" does not exist'* ]]
 }
 
-# The init joins its cgroup in the parent's setup stage: a frozen freezer
-# cgroup made beforehand at the container's cgroupsPath stops the init right
-# there, with the create process waiting for it.
+# A createRuntime hook holds the runtime while the init waits in its setup
+# stage for the parent's go-ahead; create is killed right there.
 @test "create killed while the init is in its setup stage, then delete --force" {
-	[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer hierarchy"
-	mkdir -p /sys/fs/cgroup/freezer/nucleus-oci/flt-setup
-	echo FROZEN >/sys/fs/cgroup/freezer/nucleus-oci/flt-setup/freezer.state
+	printf '#!/bin/sh\ncat >"%s/hook.state"\necho $$ >"%s/hook.pid"\nexec sleep 1000\n' \
+		"$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/hook.sh"
+	chmod +x "$BATS_TEST_TMPDIR/hook.sh"
+	update_config ".hooks.createRuntime = [{\"path\": \"$BATS_TEST_TMPDIR/hook.sh\"}]"
 	"$NUCLEUS_OCI" --root "$ROOT" create flt-setup &
 	pid=$!
-	until grep -qs . /sys/fs/cgroup/freezer/nucleus-oci/flt-setup/cgroup.procs; do
+	until [ -s "$BATS_TEST_TMPDIR/hook.pid" ]; do
 		kill -0 $pid
 		sleep 0.05
 	done
-	init=$(head -1 /sys/fs/cgroup/freezer/nucleus-oci/flt-setup/cgroup.procs)
+	init=$(jq -r .pid "$BATS_TEST_TMPDIR/hook.state")
 	echo "$init" >"$BATS_TEST_TMPDIR/init.pid"
+	kill -0 "$init"
 	kill -KILL $pid
 	wait $pid || true
-	# Let the init go on: it must notice that its parent is gone.
-	echo THAWED >/sys/fs/cgroup/freezer/nucleus-oci/flt-setup/freezer.state
+	kill -KILL "$(cat "$BATS_TEST_TMPDIR/hook.pid")"
 	# A half-created container: state says what it is and does not crash.
 	run noci state flt-setup
 	[ "$status" -eq 0 ]

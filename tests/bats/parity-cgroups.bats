@@ -308,4 +308,17 @@ start_agent() {
 	[[ "$output" == *"cgroup /pa-frozen is frozen"* ]]
 	[ ! -e "$ROOT/pa-frozen" ]
 	! ls -d /sys/fs/cgroup/*/pa-frozen 2>/dev/null
+	# A new cgroup under a frozen parent is frozen too.
+	mkdir /sys/fs/cgroup/freezer/pa-frozen
+	echo FROZEN >/sys/fs/cgroup/freezer/pa-frozen/freezer.state
+	update_config '.linux.cgroupsPath = "/pa-frozen/inner"'
+	run timeout 20 "$NUCLEUS_OCI" --root "$ROOT" run pa-frozen
+	echo THAWED >/sys/fs/cgroup/freezer/pa-frozen/freezer.state
+	rmdir /sys/fs/cgroup/freezer/pa-frozen/inner 2>/dev/null || true
+	rmdir /sys/fs/cgroup/freezer/pa-frozen
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cgroup /pa-frozen/inner is frozen (its parent is)"* ]]
+	[ ! -e "$ROOT/pa-frozen" ]
+	! ls -d /sys/fs/cgroup/*/pa-frozen/inner 2>/dev/null
+	for d in /sys/fs/cgroup/*/pa-frozen; do [ ! -d "$d" ] || rmdir "$d"; done
 }
