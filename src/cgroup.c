@@ -14,248 +14,13 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cgroup_internal.h"
+#include "cgroup_driver.h"
+#include "cgroup_resources.h"
 #include "util.h"
-
-static const char *const controller_names[CG_COUNT] = {
-    [CG_CPU] = "cpu",           [CG_CPUACCT] = "cpuacct",
-    [CG_CPUSET] = "cpuset",     [CG_MEMORY] = "memory",
-    [CG_DEVICES] = "devices",   [CG_FREEZER] = "freezer",
-    [CG_BLKIO] = "blkio",       [CG_PIDS] = "pids",
-    [CG_HUGETLB] = "hugetlb",   [CG_NET_CLS] = "net_cls",
-    [CG_NET_PRIO] = "net_prio", [CG_RDMA] = "rdma",
-    [CG_MISC] = "misc",         [CG_PERF_EVENT] = "perf_event",
-};
-
-const char *cg_controller_name(enum cg_controller c)
-{
-	return controller_names[c];
-}
-
-/* ---- files ------------------------------------------------------------------ */
-
-int cg_write(const char *dir, const char *file, const char *value, struct nerr *e)
-{
-	char path[PATH_MAX + 64];
-	int r;
-
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	r = write_file_at(AT_FDCWD, path, value, strlen(value));
-	if (r < 0)
-		return nerr_sys(e, -r, "write %s \"%s\"", path, value);
-	return 0;
-}
-
-int cg_writef(const char *dir, const char *file, struct nerr *e, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	return cg_write(dir, file, buf, e);
-}
-
-int cg_read(const char *dir, const char *file, char *buf, size_t size)
-{
-	char path[PATH_MAX + 64];
-	_cleanup_close_ int fd = -1;
-	size_t len = 0;
-	ssize_t n;
-
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (len + 1 < size && (n = read(fd, buf + len, size - len - 1)) > 0)
-		len += (size_t)n;
-	buf[len] = '\0';
-	while (len && buf[len - 1] == '\n')
-		buf[--len] = '\0';
-	return (int)len;
-}
-
-int cg_read_u64(const char *dir, const char *file, uint64_t *out)
-{
-	char buf[64];
-	int r = cg_read(dir, file, buf, sizeof buf);
-
-	if (r < 0)
-		return r;
-	if (!strcmp(buf, "max")) {
-		*out = UINT64_MAX;
-		return 0;
-	}
-	*out = strtoull(buf, NULL, 10);
-	return 0;
-}
-
-int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *out)
-{
-	char buf[16384];
-	size_t klen = strlen(key);
-	int r = cg_read(dir, file, buf, sizeof buf);
-
-	if (r < 0)
-		return r;
-	for (char *line = buf; line && *line;
-	     line = strchr(line, '\n'), line = line ? line + 1 : NULL)
-		if (!strncmp(line, key, klen) && line[klen] == ' ') {
-			*out = strtoull(line + klen + 1, NULL, 10);
-			return 0;
-		}
-	return -ENOENT;
-}
-
-bool cg_file_exists(const char *dir, const char *file)
-{
-	char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	return access(path, F_OK) == 0;
-}
-
-/* ---- layout ----------------------------------------------------------------- */
-
-static unsigned controller_bit(const char *name)
-{
-	for (int c = 0; c < CG_COUNT; c++)
-		if (!strcmp(name, controller_names[c]))
-			return 1u << c;
-	return 0;
-}
-
-/* What a cgroup2 root offers; freezing and device filtering are built in. */
-static unsigned v2_controllers(const char *mnt)
-{
-	unsigned bits = 1u << CG_FREEZER | 1u << CG_DEVICES;
-	char buf[1024], *save = NULL;
-
-	if (cg_read(mnt, "cgroup.controllers", buf, sizeof buf) < 0)
-		return bits;
-	for (char *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (!strcmp(tok, "cpu"))
-			bits |= 1u << CG_CPU | 1u << CG_CPUACCT;
-		else if (!strcmp(tok, "io"))
-			bits |= 1u << CG_BLKIO;
-		else
-			bits |= controller_bit(tok);
-	}
-	return bits;
-}
-
-/*
- * Read once per process: every command needs the layout, some several times,
- * and the init (a fork of the parent) inherits it for the "cgroup" mount.
- */
-static int layout_probe(struct cg_layout *l, struct nerr *e)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	_cleanup_free_ char *line = NULL;
-	bool any_v1 = false;
-	size_t cap = 0;
-
-	l->n = 0;
-	l->unified = -1;
-	if (!f)
-		return nerr_sys(e, errno, "read /proc/self/mountinfo");
-	while (getline(&line, &cap, f) > 0 && l->n < CG_MAX_HIERARCHIES) {
-		char mnt[PATH_MAX], *sep, fstype[64], source[256], opts[1024], *save = NULL;
-		struct cg_hierarchy *h = &l->h[l->n];
-		size_t ol = 0;
-
-		/* id parent major:minor root mountpoint opts... - fstype source superopts */
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
-			continue;
-		sep = strstr(line, " - ");
-		if (!sep || sscanf(sep + 3, "%63s %255s %1023s", fstype, source, opts) != 3)
-			continue;
-		if (!strcmp(fstype, "cgroup2")) {
-			if (l->unified >= 0)
-				continue; /* the same hierarchy mounted twice */
-			*h = (struct cg_hierarchy){.v2 = true};
-			snprintf(h->mnt, sizeof h->mnt, "%s", mnt);
-			h->ctrl = v2_controllers(mnt);
-			l->unified = l->n;
-		} else if (!strcmp(fstype, "cgroup")) {
-			*h = (struct cg_hierarchy){.v2 = false};
-			snprintf(h->mnt, sizeof h->mnt, "%s", mnt);
-			for (char *tok = strtok_r(opts, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				h->ctrl |= controller_bit(tok);
-				if (strcmp(tok, "rw") && strcmp(tok, "ro") && ol < sizeof h->opts)
-					ol += (size_t)snprintf(h->opts + ol, sizeof h->opts - ol,
-					                       "%s%s", ol ? "," : "", tok);
-			}
-			any_v1 |= h->ctrl != 0;
-		} else {
-			continue;
-		}
-		l->n++;
-	}
-	fclose(f);
-	if (!l->n)
-		return nerr_set(e, ENOENT, "no cgroup hierarchy is mounted on this host");
-	if (l->unified < 0)
-		l->mode = CGROUP_MODE_V1;
-	else
-		l->mode = any_v1 ? CGROUP_MODE_HYBRID : CGROUP_MODE_V2;
-	/* On a hybrid host a controller mounted as v1 is not usable on cgroup2. */
-	if (l->mode == CGROUP_MODE_HYBRID)
-		for (int i = 0; i < l->n; i++)
-			if (!l->h[i].v2)
-				l->h[l->unified].ctrl &= ~l->h[i].ctrl;
-	return 0;
-}
-
-int cg_layout_get(const struct cg_layout **out, struct nerr *e)
-{
-	static struct cg_layout layout;
-	static bool probed;
-	int r;
-
-	if (!probed) {
-		if ((r = layout_probe(&layout, e)) < 0)
-			return r;
-		probed = true;
-	}
-	*out = &layout;
-	return 0;
-}
-
-int cg_controller_dir(const struct cg_layout *l, enum cg_controller c, const char *path,
-                      struct cg_dir *d)
-{
-	int v2 = -1;
-
-	for (int i = 0; i < l->n; i++) {
-		if (!(l->h[i].ctrl & (1u << c)))
-			continue;
-		if (l->h[i].v2) {
-			v2 = i;
-			continue;
-		}
-		snprintf(d->path, sizeof d->path, "%s%s", l->h[i].mnt, path);
-		d->v2 = false;
-		return 0;
-	}
-	if (v2 < 0)
-		return -ENOENT;
-	snprintf(d->path, sizeof d->path, "%s%s", l->h[v2].mnt, path);
-	d->v2 = true;
-	return 0;
-}
-
-const char *cgroup_mode_name(enum cgroup_mode m)
-{
-	return m == CGROUP_MODE_V1 ? "v1" : m == CGROUP_MODE_V2 ? "v2" : "hybrid";
-}
 
 int cgroup_features_probe(struct cgroup_features *f, struct nerr *e)
 {
@@ -312,30 +77,9 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
 
 /* ---- create, enter, remove ---------------------------------------------------- */
 
-/* A new v1 cpuset cgroup starts with empty cpus/mems: copy them down. */
-static int cpuset_copy_from_parent(const char *dir, struct nerr *e)
-{
-	const char *names[] = {"cpuset.cpus", "cpuset.mems"};
-	char parent[PATH_MAX], buf[256], *slash;
-
-	snprintf(parent, sizeof parent, "%s", dir);
-	slash = strrchr(parent, '/');
-	if (!slash)
-		return 0;
-	*slash = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (cg_read(dir, names[i], buf, sizeof buf) > 0)
-			continue;
-		if (cg_read(parent, names[i], buf, sizeof buf) < 0)
-			return nerr_sys(e, errno, "read %s/%s", parent, names[i]);
-		if (cg_write(dir, names[i], buf, e) < 0)
-			return -e->errnum;
-	}
-	return 0;
-}
-
 static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, struct nerr *e)
 {
+	const struct cg_driver *drv = cg_driver_of_hierarchy(h);
 	char dir[PATH_MAX];
 	size_t mlen = strlen(h->mnt);
 	int r;
@@ -346,17 +90,16 @@ static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, struc
 			continue;
 		char saved = *p;
 		*p = '\0';
-		if (h->v2) {
+		if (drv->prepare_parent) {
 			/* The parent must hand its controllers down before the child exists. */
 			char *slash = strrchr(dir, '/');
 			*slash = '\0';
-			cg2_enable_controllers(dir[0] ? dir : "/", "", e);
+			drv->prepare_parent(dir[0] ? dir : "/", e);
 			*slash = '/';
 		}
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 			return nerr_sys(e, errno, "create cgroup %s", dir);
-		if ((h->ctrl & (1u << CG_CPUSET)) && !h->v2 &&
-		    (r = cpuset_copy_from_parent(dir, e)) < 0)
+		if (drv->init_dir && (r = drv->init_dir(h, dir, e)) < 0)
 			return r;
 		*p = saved;
 		if (saved == '\0')
@@ -373,9 +116,7 @@ static int apply_devices(const struct cg_layout *l, const char *path,
 	if (cg_controller_dir(l, CG_DEVICES, path, &d) < 0)
 		return nerr_set(e, ENOTSUP,
 		                "linux.resources.devices: no devices controller on this host");
-	if (d.v2)
-		return cg_bpf_set_devices(d.path, rules, n, e);
-	return cg1_set_devices(d.path, rules, n, update, e);
+	return cg_driver_of(&d)->set_devices(d.path, rules, n, update, e);
 }
 
 /* The device rules of the config, then an allow rule per configured device node. */
@@ -599,7 +340,7 @@ int cgroup_freeze(const char *path, bool freeze, struct nerr *e)
 		return r;
 	if (cg_controller_dir(l, CG_FREEZER, path, &d) < 0)
 		return nerr_set(e, ENOTSUP, "no freezer controller on this host");
-	return d.v2 ? cg2_freeze(d.path, freeze, e) : cg1_freeze(d.path, freeze, e);
+	return cg_driver_of(&d)->freeze(d.path, freeze, e);
 }
 
 bool cgroup_is_frozen(const char *path)
@@ -607,13 +348,8 @@ bool cgroup_is_frozen(const char *path)
 	const struct cg_layout *l;
 	struct nerr e;
 	struct cg_dir d;
-	char buf[64];
-	uint64_t v = 0;
 
 	if (cg_layout_get(&l, &e) < 0 || cg_controller_dir(l, CG_FREEZER, path, &d) < 0)
 		return false;
-	if (d.v2)
-		return cg_read_u64(d.path, "cgroup.freeze", &v) == 0 && v == 1;
-	return cg_read(d.path, "freezer.state", buf, sizeof buf) > 0 &&
-	       (!strcmp(buf, "FROZEN") || !strcmp(buf, "FREEZING"));
+	return cg_driver_of(&d)->is_frozen(d.path);
 }
