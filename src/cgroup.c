@@ -9,6 +9,12 @@
  * go through the same code: each controller is handled by the driver of the
  * hierarchy that carries it (cgroup_v1.c or cgroup_v2.c), devices by v1
  * devices.allow/deny or, on cgroup2, by an eBPF program (cgroup_bpf.c).
+ *
+ * With --systemd-cgroup (cgroup_use_systemd) systemd owns the cgroup: it is
+ * a transient scope (cgroup_systemd.c) started once the init exists, and
+ * given the resources systemd has properties for; the cgroupfs drivers
+ * write the rest and add the cgroup to the v1 hierarchies systemd does not
+ * manage.
  */
 #include "cgroup.h"
 
@@ -20,7 +26,40 @@
 
 #include "cgroup_driver.h"
 #include "cgroup_resources.h"
+#include "cgroup_systemd.h"
 #include "util.h"
+
+static bool use_systemd;
+
+void cgroup_use_systemd(bool on)
+{
+	use_systemd = on;
+}
+
+bool cgroup_uses_systemd(void)
+{
+	return use_systemd;
+}
+
+bool cgroup_systemd_built(void)
+{
+	return cg_systemd_built();
+}
+
+int cgroup_systemd_check(struct nerr *e)
+{
+	if (!cg_systemd_built())
+		return nerr_set(e, ENOTSUP,
+		                "--systemd-cgroup: systemd cgroup management is not available in "
+		                "this build (configure found no libsystemd); use the cgroupfs driver");
+	/* sd_booted(): systemd creates this directory when it is PID 1. */
+	if (access("/run/systemd/system", F_OK) < 0)
+		return nerr_set(e, ENOTSUP,
+		                "--systemd-cgroup: systemd cgroup management is not available on "
+		                "this host (systemd is not running as PID 1); use the cgroupfs "
+		                "driver");
+	return 0;
+}
 
 int cgroup_features_probe(struct cgroup_features *f, struct nerr *e)
 {
@@ -46,6 +85,8 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
 	const char *p = cgroups_path;
 
 	*out = NULL;
+	if (use_systemd)
+		return cg_systemd_path(cgroups_path, id, out, e);
 	if (!p || !*p) {
 		*out = xasprintf("%s/%s", CGROUP_DEFAULT_PARENT, id);
 		return 0;
@@ -53,8 +94,7 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
 	if (p[0] != '/' && strchr(p, ':'))
 		return nerr_set(e, ENOTSUP,
 		                "config.json: linux.cgroupsPath \"%s\": the systemd form "
-		                "slice:prefix:name needs the systemd cgroup driver, which is not "
-		                "available (systemd is not running as PID 1)",
+		                "slice:prefix:name needs the systemd cgroup driver (--systemd-cgroup)",
 		                p);
 	for (const char *s = p; (s = strstr(s, "..")); s += 2)
 		if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
@@ -119,14 +159,15 @@ static int apply_devices(const struct cg_layout *l, const char *path,
 	return cg_driver_of(&d)->set_devices(d.path, rules, n, update, e);
 }
 
-/* The device rules of the config, then an allow rule per configured device node. */
-static int create_devices(const struct cg_layout *l, const char *path,
-                          const struct oci_resources *res, const struct oci_device *devs,
-                          size_t n_devs, struct nerr *e)
+/* The device rules of the config, then an allow rule per configured device
+ * node; none when the config has no rules (devices are not restricted). */
+static size_t config_device_rules(const struct oci_resources *res, const struct oci_device *devs,
+                                  size_t n_devs, struct oci_device_rule **out)
 {
-	_cleanup_free_ struct oci_device_rule *rules = NULL;
+	struct oci_device_rule *rules;
 	size_t n = res->n_devices;
 
+	*out = NULL;
 	if (!res->n_devices)
 		return 0;
 	rules = xcalloc(n + n_devs, sizeof *rules);
@@ -143,7 +184,8 @@ static int create_devices(const struct cg_layout *l, const char *path,
 		    .minor = devs[i].minor,
 		};
 	}
-	return apply_devices(l, path, rules, n, false, e);
+	*out = rules;
+	return n;
 }
 
 static int procs_dir(const struct cg_layout *l, const char *path, char *dir, size_t size);
@@ -169,6 +211,8 @@ int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 		return r;
 	if ((r = check_unused(l, path, e)) < 0)
 		return r;
+	if (use_systemd)
+		return 0; /* the scope is started with the init, by cgroup_apply_config */
 	for (int i = 0; i < l->n; i++) {
 		r = make_cgroup_dir(&l->h[i], path, e);
 		if (r < 0)
@@ -182,18 +226,47 @@ int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 	return 0;
 }
 
-int cgroup_apply_config(const char *path, const struct oci_resources *res,
+/* systemd made the scope in the hierarchies it manages: make it in the
+ * others (v1 cpuset, net_cls, perf_event ...) and put pid there too. */
+static int join_unmanaged(const struct cg_layout *l, const char *path, pid_t pid, struct nerr *e)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	for (int i = 0; i < l->n; i++) {
+		if (i == l->unified)
+			continue;
+		if ((r = make_cgroup_dir(&l->h[i], path, e)) < 0)
+			return r;
+		snprintf(dir, sizeof dir, "%s%s", l->h[i].mnt, path);
+		if ((r = cg_writef(dir, "cgroup.procs", e, "%d", (int)pid)) < 0)
+			return nerr_wrap(e, "join cgroup");
+	}
+	return 0;
+}
+
+int cgroup_apply_config(const char *path, pid_t pid, const struct oci_resources *res,
                         const struct oci_device *devices, size_t n_devices, struct nerr *e)
 {
+	_cleanup_free_ struct oci_device_rule *rules = NULL;
+	size_t n_rules = config_device_rules(res, devices, n_devices, &rules);
+	struct oci_resources rest;
 	const struct cg_layout *l;
 	int r = cg_layout_get(&l, e);
 
 	if (r < 0)
 		return r;
+	if (use_systemd) {
+		if ((r = cg_systemd_start(l, path, pid, res, rules, n_rules, &rest, e)) < 0)
+			return r;
+		if ((r = join_unmanaged(l, path, pid, e)) < 0)
+			return r;
+		res = &rest;
+	}
 	r = cg_apply_resources(l, path, res, false, e);
-	if (r < 0)
+	if (r < 0 || !n_rules)
 		return r;
-	return create_devices(l, path, res, devices, n_devices, e);
+	return apply_devices(l, path, rules, n_rules, false, e);
 }
 
 int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e)
@@ -223,11 +296,18 @@ int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e)
 
 int cgroup_update(const char *path, const struct oci_resources *res, struct nerr *e)
 {
+	struct oci_resources rest;
 	const struct cg_layout *l;
 	int r = cg_layout_get(&l, e);
 
 	if (r < 0)
 		return r;
+	if (use_systemd) {
+		/* systemd first, so a daemon-reload applies the same values again */
+		if ((r = cg_systemd_update(l, path, res, &rest, e)) < 0)
+			return r;
+		res = &rest;
+	}
 	r = cg_apply_resources(l, path, res, true, e);
 	if (r < 0 || !res->n_devices)
 		return r;
@@ -242,6 +322,9 @@ int cgroup_destroy(const char *path, struct nerr *e)
 
 	if (r < 0)
 		return r;
+	/* Then remove what systemd did not: the unmanaged v1 hierarchies. */
+	if (use_systemd && (r = cg_systemd_stop(path, e)) < 0)
+		err = -r;
 	for (int i = 0; i < l->n; i++) {
 		snprintf(dir, sizeof dir, "%s%s", l->h[i].mnt, path);
 		/* The last exiting tasks leave the cgroup asynchronously: retry EBUSY. */
