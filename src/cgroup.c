@@ -49,9 +49,10 @@ bool cgroup_systemd_built(void)
 int cgroup_systemd_check(struct nerr *e)
 {
 	if (!cg_systemd_built())
-		return nerr_set(e, ENOTSUP,
-		                "--systemd-cgroup: systemd cgroup management is not available in "
-		                "this build (configure found no libsystemd); use the cgroupfs driver");
+		return nerr_set(
+		    e, ENOTSUP,
+		    "--systemd-cgroup: systemd cgroup management is not available in "
+		    "this build (configure found no libsystemd); use the cgroupfs driver");
 	/* sd_booted(): systemd creates this directory when it is PID 1. */
 	if (access("/run/systemd/system", F_OK) < 0)
 		return nerr_set(e, ENOTSUP,
@@ -92,10 +93,11 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
 		return 0;
 	}
 	if (p[0] != '/' && strchr(p, ':'))
-		return nerr_set(e, ENOTSUP,
-		                "config.json: linux.cgroupsPath \"%s\": the systemd form "
-		                "slice:prefix:name needs the systemd cgroup driver (--systemd-cgroup)",
-		                p);
+		return nerr_set(
+		    e, ENOTSUP,
+		    "config.json: linux.cgroupsPath \"%s\": the systemd form "
+		    "slice:prefix:name needs the systemd cgroup driver (--systemd-cgroup)",
+		    p);
 	for (const char *s = p; (s = strstr(s, "..")); s += 2)
 		if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
 			return nerr_set(

@@ -125,9 +125,8 @@ int cg_systemd_start(const struct cg_layout *l, const char *path, pid_t pid,
 	return not_built(e);
 }
 
-int cg_systemd_update(const struct cg_layout *l, const char *path,
-                      const struct oci_resources *res, struct oci_resources *rest,
-                      struct nerr *e)
+int cg_systemd_update(const struct cg_layout *l, const char *path, const struct oci_resources *res,
+                      struct oci_resources *rest, struct nerr *e)
 {
 	return not_built(e);
 }
@@ -144,9 +143,9 @@ bool cg_systemd_built(void)
 	return true;
 }
 
-#define SD_DEST  "org.freedesktop.systemd1"
-#define SD_PATH  "/org/freedesktop/systemd1"
-#define SD_IFACE "org.freedesktop.systemd1.Manager"
+#define SD_DEST             "org.freedesktop.systemd1"
+#define SD_PATH             "/org/freedesktop/systemd1"
+#define SD_IFACE            "org.freedesktop.systemd1.Manager"
 /* How long a start or stop job may take before the command gives up. */
 #define SD_JOB_TIMEOUT_USEC (60ull * 1000 * 1000)
 
@@ -162,7 +161,8 @@ static int bus_open(sd_bus **bus, struct nerr *e)
 
 	if (r >= 0)
 		return 0;
-	if (sd_bus_new(bus) >= 0 && sd_bus_set_address(*bus, "unix:path=/run/systemd/private") >= 0 &&
+	if (sd_bus_new(bus) >= 0 &&
+	    sd_bus_set_address(*bus, "unix:path=/run/systemd/private") >= 0 &&
 	    sd_bus_start(*bus) >= 0)
 		return 0;
 	sd_bus_unref(*bus);
@@ -220,8 +220,9 @@ static int prop_mask(sd_bus_message *m, const char *name, const char *list, cons
 				goto bad;
 		}
 		if (b >= sizeof mask * 8)
-			return nerr_set(e, EINVAL, "linux.resources.cpu.%s \"%s\": %lu is too large",
-			                field, list, b);
+			return nerr_set(e, EINVAL,
+			                "linux.resources.cpu.%s \"%s\": %lu is too large", field,
+			                list, b);
 		for (unsigned long i = a; i <= b; i++)
 			mask[i / 8] |= (uint8_t)(1u << (i % 8));
 		if (b / 8 + 1 > len)
@@ -241,19 +242,20 @@ static int prop_mask(sd_bus_message *m, const char *name, const char *list, cons
 		return nerr_sys(e, -r, "build the %s property", name);
 	return 0;
 bad:
-	return nerr_set(e, EINVAL, "linux.resources.cpu.%s \"%s\": not a list like \"0-3,8\"", field,
-	                list);
+	return nerr_set(e, EINVAL, "linux.resources.cpu.%s \"%s\": not a list like \"0-3,8\"",
+	                field, list);
 }
 
-static int append_memory(sd_bus_message *m, const struct cg_layout *l,
-                         const struct oci_memory *mem, struct oci_memory *rest)
+static int append_memory(sd_bus_message *m, const struct cg_layout *l, const struct oci_memory *mem,
+                         struct oci_memory *rest)
 {
 	int r = 0;
 
 	if (!on_v2(l, CG_MEMORY)) {
 		/* v1 orders memory and memory+swap writes itself: the files get both too. */
 		if (mem->has_limit)
-			r = prop_u64(m, "MemoryLimit", mem->limit > 0 ? (uint64_t)mem->limit : UINT64_MAX);
+			r = prop_u64(m, "MemoryLimit",
+			             mem->limit > 0 ? (uint64_t)mem->limit : UINT64_MAX);
 		return r;
 	}
 	if (mem->has_limit) {
@@ -261,8 +263,7 @@ static int append_memory(sd_bus_message *m, const struct cg_layout *l,
 		rest->has_limit = false;
 	}
 	if (r >= 0 && mem->has_reservation) {
-		r = prop_u64(m, "MemoryLow",
-		             mem->reservation > 0 ? (uint64_t)mem->reservation : 0);
+		r = prop_u64(m, "MemoryLow", mem->reservation > 0 ? (uint64_t)mem->reservation : 0);
 		rest->has_reservation = false;
 	}
 	/* The spec's swap is memory+swap; systemd's MemorySwapMax is swap alone. */
@@ -293,7 +294,8 @@ static int append_cpu(sd_bus_message *m, const struct cg_layout *l, const struct
 	if (r >= 0 && cpu->has_period && cpu->period)
 		r = prop_u64(m, "CPUQuotaPeriodUSec", cpu->period);
 	if (r >= 0 && cpu->has_quota) {
-		uint64_t period = cpu->has_period && cpu->period ? cpu->period : 100000, q = UINT64_MAX;
+		uint64_t period = cpu->has_period && cpu->period ? cpu->period : 100000,
+		         q = UINT64_MAX;
 		if (cpu->quota > 0) {
 			q = (uint64_t)cpu->quota * 1000000 / period;
 			q = (q + 9999) / 10000 * 10000;
@@ -330,7 +332,8 @@ static int append_resources(sd_bus_message *m, const struct cg_layout *l,
 	if ((r = append_cpu(m, l, &res->cpu, &rest->cpu, e)) < 0)
 		return r;
 	if (res->pids.has_limit) {
-		r = prop_u64(m, "TasksMax", res->pids.limit > 0 ? (uint64_t)res->pids.limit : UINT64_MAX);
+		r = prop_u64(m, "TasksMax",
+		             res->pids.limit > 0 ? (uint64_t)res->pids.limit : UINT64_MAX);
 		rest->pids.has_limit = false;
 	}
 	if (r >= 0 && res->blkio.has_weight && res->blkio.weight) {
@@ -359,7 +362,8 @@ static bool major_name(char type, int64_t major, char *out, size_t size)
 		if (!strncmp(line, "Character", 9) || !strncmp(line, "Block", 5))
 			in = (line[0] == 'C') == (type == 'c');
 		else if (in && sscanf(line, "%ld %127s", &maj, name) == 2 && maj == major)
-			found = snprintf(out, size, "%s-%s", type == 'c' ? "char" : "block", name) > 0;
+			found =
+			    snprintf(out, size, "%s-%s", type == 'c' ? "char" : "block", name) > 0;
 	}
 	fclose(f);
 	return found;
@@ -457,8 +461,8 @@ static int call_job(sd_bus *bus, sd_bus_message *m, const char *unit, const char
 	int r;
 
 	/* The match first: the job may end before the reply is read. */
-	r = sd_bus_match_signal(bus, &slot, SD_DEST, SD_PATH, SD_IFACE, "JobRemoved", on_job_removed,
-	                        &w);
+	r = sd_bus_match_signal(bus, &slot, SD_DEST, SD_PATH, SD_IFACE, "JobRemoved",
+	                        on_job_removed, &w);
 	if (r < 0)
 		return nerr_sys(e, -r, "%s unit %s: watch systemd's jobs", what, unit);
 	/* systemd sends job signals only while some client is subscribed */
@@ -485,8 +489,9 @@ static int call_job(sd_bus *bus, sd_bus_message *m, const char *unit, const char
 			return nerr_sys(e, -r, "%s unit %s: wait for systemd's job", what, unit);
 	}
 	if (strcmp(w.result, "done"))
-		return nerr_set(e, EIO, "%s unit %s: systemd's job ended with \"%s\" (see journalctl -u %s)",
-		                what, unit, w.result, unit);
+		return nerr_set(
+		    e, EIO, "%s unit %s: systemd's job ended with \"%s\" (see journalctl -u %s)",
+		    what, unit, w.result, unit);
 	return 0;
 }
 
@@ -522,8 +527,8 @@ int cg_systemd_start(const struct cg_layout *l, const char *path, pid_t pid,
 	if ((r = sd_bus_message_append(m, "ss", unit, "fail")) < 0 ||
 	    (r = sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
 	    (r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s",
-	                               "nucleus-oci container", "Slice", "s", slice, "Delegate", "b",
-	                               1, "DefaultDependencies", "b", 0, "PIDs", "au", 1,
+	                               "nucleus-oci container", "Slice", "s", slice, "Delegate",
+	                               "b", 1, "DefaultDependencies", "b", 0, "PIDs", "au", 1,
 	                               (uint32_t)pid)) < 0)
 		return nerr_sys(e, -r, "start unit %s: build the request", unit);
 	if ((r = append_resources(m, l, res, rest, e)) < 0 ||
@@ -538,9 +543,8 @@ int cg_systemd_start(const struct cg_layout *l, const char *path, pid_t pid,
 	return r;
 }
 
-int cg_systemd_update(const struct cg_layout *l, const char *path,
-                      const struct oci_resources *res, struct oci_resources *rest,
-                      struct nerr *e)
+int cg_systemd_update(const struct cg_layout *l, const char *path, const struct oci_resources *res,
+                      struct oci_resources *rest, struct nerr *e)
 {
 	_cleanup_bus_error_ sd_bus_error err = SD_BUS_ERROR_NULL;
 	_cleanup_bus_ sd_bus *bus = NULL;
@@ -591,7 +595,8 @@ int cg_systemd_stop(const char *path, struct nerr *e)
 	if (r == -ENOENT)
 		r = 0; /* gone already: a scope ends with its last process */
 	/* A scope whose processes were killed may be left "failed": forget it. */
-	sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_IFACE, "ResetFailedUnit", NULL, NULL, "s", unit);
+	sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_IFACE, "ResetFailedUnit", NULL, NULL, "s",
+	                   unit);
 	return r;
 }
 

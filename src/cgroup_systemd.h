@@ -34,9 +34,8 @@ int cg_systemd_start(const struct cg_layout *l, const char *path, pid_t pid,
                      size_t n_rules, struct oci_resources *rest, struct nerr *e);
 /* Set new resources on the running scope (kept as runtime drop-ins, so a
  * daemon-reload applies them again); *rest as for cg_systemd_start. */
-int cg_systemd_update(const struct cg_layout *l, const char *path,
-                      const struct oci_resources *res, struct oci_resources *rest,
-                      struct nerr *e);
+int cg_systemd_update(const struct cg_layout *l, const char *path, const struct oci_resources *res,
+                      struct oci_resources *rest, struct nerr *e);
 /* Stop the scope and forget a failed one; a unit already gone is success. */
 int cg_systemd_stop(const char *path, struct nerr *e);
 
