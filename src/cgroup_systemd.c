@@ -199,40 +199,53 @@ static int prop_u64(sd_bus_message *m, const char *name, uint64_t v)
 	return sd_bus_message_append(m, "(sv)", name, "t", v);
 }
 
-/* "0-3,8" as systemd's CPU or NUMA node mask (a byte array, bit n = cpu n). */
-static int prop_mask(sd_bus_message *m, const char *name, const char *list, const char *field,
-                     struct nerr *e)
+/* "0-3,8" into a mask (bit n = cpu or node n); *len is the bytes used. */
+static int parse_list(const char *list, uint8_t *mask, size_t size, size_t *len)
 {
-	uint8_t mask[128] = {0};
-	size_t len = 0;
 	const char *p = list;
-	int r;
 
+	*len = 0;
 	while (*p) {
 		char *end;
 		unsigned long a = strtoul(p, &end, 10), b = a;
 		if (end == p)
-			goto bad;
+			return -EINVAL;
 		if (*end == '-') {
 			p = end + 1;
 			b = strtoul(p, &end, 10);
 			if (end == p || b < a)
-				goto bad;
+				return -EINVAL;
 		}
-		if (b >= sizeof mask * 8)
-			return nerr_set(e, EINVAL,
-			                "linux.resources.cpu.%s \"%s\": %lu is too large", field,
-			                list, b);
+		if (b >= size * 8)
+			return -ERANGE;
 		for (unsigned long i = a; i <= b; i++)
 			mask[i / 8] |= (uint8_t)(1u << (i % 8));
-		if (b / 8 + 1 > len)
-			len = b / 8 + 1;
+		if (b / 8 + 1 > *len)
+			*len = b / 8 + 1;
 		if (*end == ',')
 			end++;
 		else if (*end)
-			goto bad;
+			return -EINVAL;
 		p = end;
 	}
+	return 0;
+}
+
+/* systemd's AllowedCPUs= or AllowedMemoryNodes= (a byte array). */
+static int prop_mask(sd_bus_message *m, const char *name, const char *list, const char *field,
+                     struct nerr *e)
+{
+	uint8_t mask[128] = {0};
+	size_t len;
+	int r = parse_list(list, mask, sizeof mask, &len);
+
+	if (r == -ERANGE)
+		return nerr_set(e, EINVAL, "linux.resources.cpu.%s \"%s\": more than %zu entries",
+		                field, list, sizeof mask * 8);
+	if (r < 0)
+		return nerr_set(e, EINVAL,
+		                "linux.resources.cpu.%s \"%s\": not a list like \"0-3,8\"", field,
+		                list);
 	if ((r = sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
 	    (r = sd_bus_message_append(m, "s", name)) < 0 ||
 	    (r = sd_bus_message_open_container(m, 'v', "ay")) < 0 ||
@@ -241,9 +254,6 @@ static int prop_mask(sd_bus_message *m, const char *name, const char *list, cons
 	    (r = sd_bus_message_close_container(m)) < 0)
 		return nerr_sys(e, -r, "build the %s property", name);
 	return 0;
-bad:
-	return nerr_set(e, EINVAL, "linux.resources.cpu.%s \"%s\": not a list like \"0-3,8\"",
-	                field, list);
 }
 
 static int append_memory(sd_bus_message *m, const struct cg_layout *l, const struct oci_memory *mem,
