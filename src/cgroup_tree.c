@@ -11,11 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup_internal.h"
+#include "cgroup_fs.h"
 #include "util.h"
 
 /* A container's sub-cgroups are not expected to be deeper than this. */
@@ -110,33 +108,5 @@ int cg_tree_remove(const char *dir, int depth, struct nerr *e)
 		return err;
 	if ((r = rmdir_retry(dir)) < 0)
 		return nerr_sys(e, -r, "remove cgroup %s", dir);
-	return 0;
-}
-
-static bool same_pid_ns(pid_t pid, const struct stat *ns)
-{
-	char path[64];
-	struct stat st;
-
-	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
-	return stat(path, &st) == 0 && st.st_dev == ns->st_dev && st.st_ino == ns->st_ino;
-}
-
-int cgroup_kill_in_pidns(const char *path, int sig, pid_t init, struct nerr *e)
-{
-	_cleanup_free_ pid_t *pids = NULL;
-	char nspath[64];
-	struct stat ns;
-	size_t n;
-	int r;
-
-	snprintf(nspath, sizeof nspath, "/proc/%d/ns/pid", (int)init);
-	if (stat(nspath, &ns) < 0)
-		return nerr_sys(e, errno, "pid namespace of the container's init %d", (int)init);
-	if ((r = cgroup_pids(path, &pids, &n, e)) < 0)
-		return r;
-	for (size_t i = 0; i < n; i++)
-		if (same_pid_ns(pids[i], &ns) && kill(pids[i], sig) < 0 && errno != ESRCH)
-			return nerr_sys(e, errno, "kill process %d", (int)pids[i]);
 	return 0;
 }
