@@ -104,7 +104,7 @@ test_rdma() {
 }
 
 test_unified() {
-	refused unified v1uni "linux.resources.unified: needs cgroup v2"
+	refused unified v1uni "invalid configuration: linux.resources.unified: cannot be used"
 }
 
 test_bad_value() {
