@@ -361,7 +361,7 @@ static int seccomp_listener(struct create_ctx *x, const struct oci_state *st, in
 			close(fd);
 		return nerr_set(e, EPROTO, "container init: unexpected seccomp notify fd");
 	}
-	r = seccomp_send_to_listener(sc->listener_path, sc->listener_metadata, st, fd, e);
+	r = seccomp_send_to_listener(sc->listener_path, sc->listener_metadata, st, st->pid, fd, e);
 	close(fd);
 	if (r < 0)
 		return r;

@@ -224,8 +224,10 @@ static int wait_child(pid_t pid)
 	return process_wait_exit_code(pid);
 }
 
-/* Hand the exec'd process's seccomp notify fd to listenerPath. */
-static int send_to_listener(struct exec_ctx *x, int sync_fd, int notify_fd, struct nerr *e)
+/* Hand the exec'd process's seccomp notify fd to listenerPath, with its
+ * pid as the process's (state.pid stays the init's, as with runc). */
+static int send_to_listener(struct exec_ctx *x, int sync_fd, pid_t pid, int notify_fd,
+                            struct nerr *e)
 {
 	const struct oci_seccomp *sc = x->cfg->linux_.seccomp;
 	int r;
@@ -234,7 +236,7 @@ static int send_to_listener(struct exec_ctx *x, int sync_fd, int notify_fd, stru
 		r = nerr_set(e, EPROTO, "exec: unexpected seccomp notify fd");
 	else
 		r = seccomp_send_to_listener(sc->listener_path, sc->listener_metadata, x->state,
-		                             notify_fd, e);
+		                             pid, notify_fd, e);
 	if (notify_fd >= 0)
 		close(notify_fd);
 	if (r == 0 && (r = sync_send(sync_fd, SYNC_CONTINUE)) < 0)
@@ -250,7 +252,7 @@ static int child_result(struct exec_ctx *x, int sync_fd, pid_t pid, struct nerr 
 	int r = sync_recv(sync_fd, &m, &passfd);
 
 	while (r == 0 && m.type == SYNC_SECCOMP_FD) {
-		if (send_to_listener(x, sync_fd, passfd, e) < 0)
+		if (send_to_listener(x, sync_fd, pid, passfd, e) < 0)
 			goto fail;
 		r = sync_recv(sync_fd, &m, &passfd);
 	}

@@ -300,7 +300,7 @@ static int gen_state(yajl_gen g, const struct oci_state *st)
 
 /* The runtime-spec "container process state": the fds sent alongside, the
  * container state and the listenerMetadata. */
-static char *process_state_json(const char *metadata, const struct oci_state *st)
+static char *process_state_json(const char *metadata, const struct oci_state *st, pid_t pid)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
@@ -317,7 +317,7 @@ static char *process_state_json(const char *metadata, const struct oci_state *st
 		r = gen_str(g, "fds") ?: gen_ok(yajl_gen_array_open(g)) ?: gen_str(g, "seccompFd")
 						?: gen_ok(yajl_gen_array_close(g));
 	if (r == 0)
-		r = gen_str(g, "pid") ?: gen_ok(yajl_gen_integer(g, st->pid));
+		r = gen_str(g, "pid") ?: gen_ok(yajl_gen_integer(g, pid));
 	if (r == 0 && metadata)
 		r = gen_str(g, "metadata") ?: gen_str(g, metadata);
 	if (r == 0)
@@ -334,9 +334,9 @@ static char *process_state_json(const char *metadata, const struct oci_state *st
 }
 
 int seccomp_send_to_listener(const char *path, const char *metadata, const struct oci_state *st,
-                             int notify_fd, struct nerr *e)
+                             pid_t pid, int notify_fd, struct nerr *e)
 {
-	_cleanup_free_ char *json = process_state_json(metadata, st);
+	_cleanup_free_ char *json = process_state_json(metadata, st, pid);
 	_cleanup_close_ int sock = -1;
 	int r;
 

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "oci_spec.h"
@@ -29,9 +30,10 @@ int seccomp_install(const struct seccomp_prog *p, int *notify_fd, struct nerr *e
 void seccomp_prog_release(struct seccomp_prog *p);
 
 /* Parent side: send the notify fd and the container process state
- * (runtime-spec "listenerPath") to the agent listening on `path`. */
+ * (runtime-spec "listenerPath") of process pid (the init, or an exec'd
+ * process) to the agent listening on `path`. */
 int seccomp_send_to_listener(const char *path, const char *metadata, const struct oci_state *st,
-                             int notify_fd, struct nerr *e);
+                             pid_t pid, int notify_fd, struct nerr *e);
 
 /* For `features`: NULL-terminated lists of what this build and kernel support. */
 const char *const *seccomp_known_actions(void);

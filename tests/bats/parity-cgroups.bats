@@ -220,6 +220,9 @@ start_agent() {
 			[[ "$output" == *"NoNewPrivs:	0"* ]]
 		fi
 		[ "$(jq -r .state.id "$BATS_TEST_TMPDIR/exec.state")" = pa-notify ]
+		# pid is the exec'd process's (a host pid), state.pid the init's.
+		[ "$(jq .state.pid "$BATS_TEST_TMPDIR/exec.state")" = "$(noci state pa-notify | jq .pid)" ]
+		[ "$(jq .pid "$BATS_TEST_TMPDIR/exec.state")" != "$(jq .state.pid "$BATS_TEST_TMPDIR/exec.state")" ]
 		[ "$(jq -c .fds "$BATS_TEST_TMPDIR/exec.state")" = '["seccompFd"]' ]
 		grep -qx 'mkdir\(at\)\?' "$BATS_TEST_TMPDIR/exec.state.log"
 		noci delete --force pa-notify
