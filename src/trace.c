@@ -266,8 +266,8 @@ static pid_t spawn_recorder(struct trace_recorder_args *a)
 int trace_recorder_start(const struct trace_opts *t, int dirfd, bool own_pidns,
                          struct trace_recorder *rec, struct nerr *e)
 {
-	_cleanup_close_ int listen_fd = -1, held = -1;
-	struct trace_recorder_args a = {.opts = t, .dirfd = dirfd, .own_pidns = own_pidns};
+	_cleanup_close_ int listen_fd = -1, held = -1, dir = -1;
+	struct trace_recorder_args a = {.opts = t, .own_pidns = own_pidns};
 	struct sockaddr_un sa;
 	int sv[2];
 
@@ -285,8 +285,13 @@ int trace_recorder_start(const struct trace_opts *t, int dirfd, bool own_pidns,
 	rec->lock = openat(dirfd, TRACE_LOCK_NAME, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (rec->lock < 0)
 		return nerr_sys(e, errno, "seccomp recorder: " TRACE_LOCK_NAME);
+	/* dirfd carries the container's lock: the recorder gets a file of its own. */
+	dir = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return nerr_sys(e, errno, "seccomp recorder: open the state directory");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return nerr_sys(e, errno, "seccomp recorder: socketpair");
+	a.dirfd = dir;
 	a.listen = listen_fd;
 	a.ctl = sv[1];
 	a.lock = held;
