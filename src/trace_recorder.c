@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +34,15 @@
 #define MAX_SLOTS 1024
 #define NR_SPAN   4096 /* numbers per architecture block; x32 adds a high bit */
 
+/* Linux 6.6: wake the caller on the recorder's CPU and back, as a direct
+ * hand-off; older kernels refuse it and the calls just cost more. */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
 enum slot_kind { SLOT_CTL, SLOT_LISTEN, SLOT_CONN, SLOT_NOTIF, SLOT_INIT };
 
 struct nr_set {
@@ -41,6 +51,9 @@ struct nr_set {
 	uint64_t bits[NR_SPAN / 64];
 };
 
+/* The main thread polls create's socket, the init's pidfd, trace.sock and
+ * the listeners' hang-ups; one thread per listener waits in
+ * SECCOMP_IOCTL_NOTIF_RECV, so a call costs two ioctls and no poll. */
 struct recorder {
 	const struct trace_recorder_args *a;
 	struct pollfd pfd[MAX_SLOTS];
@@ -48,10 +61,14 @@ struct recorder {
 	size_t n, n_notif;
 	bool committed, init_gone;
 	struct seccomp_notif_sizes sizes;
-	struct seccomp_notif *req;
-	struct seccomp_notif_resp *resp;
+	pthread_mutex_t lock; /* the sets */
 	struct nr_set sets[16];
 	size_t n_sets;
+};
+
+struct server {
+	struct recorder *r;
+	int fd;
 };
 
 static void add_slot(struct recorder *r, int fd, enum slot_kind kind)
@@ -68,7 +85,9 @@ static void add_slot(struct recorder *r, int fd, enum slot_kind kind)
 
 static void drop_slot(struct recorder *r, size_t i)
 {
-	close(r->pfd[i].fd);
+	/* A listener's server may still be in an ioctl on it: the fd stays. */
+	if (r->kind[i] != SLOT_NOTIF)
+		close(r->pfd[i].fd);
 	if (r->kind[i] == SLOT_NOTIF)
 		r->n_notif--;
 	r->n--;
@@ -81,28 +100,57 @@ static void note(struct recorder *r, uint32_t arch, uint32_t nr)
 	uint32_t base = nr & ~(uint32_t)(NR_SPAN - 1), off = nr & (NR_SPAN - 1);
 	size_t i;
 
+	pthread_mutex_lock(&r->lock);
 	for (i = 0; i < r->n_sets; i++)
 		if (r->sets[i].arch == arch && r->sets[i].base == base)
 			break;
-	if (i == r->n_sets) {
-		if (i == ARRAY_SIZE(r->sets))
-			return;
+	if (i == r->n_sets && i < ARRAY_SIZE(r->sets))
 		r->sets[r->n_sets++] = (struct nr_set){.arch = arch, .base = base};
-	}
-	r->sets[i].bits[off / 64] |= 1ULL << (off % 64);
+	if (i < r->n_sets)
+		r->sets[i].bits[off / 64] |= 1ULL << (off % 64);
+	pthread_mutex_unlock(&r->lock);
 }
 
-static void serve(struct recorder *r, int fd)
+static void *serve(void *arg)
 {
-	memset(r->req, 0, r->sizes.seccomp_notif);
-	/* ENOENT: the caller died meanwhile. */
-	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, r->req) < 0)
+	struct server *s = arg;
+	struct seccomp_notif *req = xcalloc(1, s->r->sizes.seccomp_notif);
+	struct seccomp_notif_resp *resp = xcalloc(1, s->r->sizes.seccomp_notif_resp);
+
+	ioctl(s->fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	for (;;) {
+		memset(req, 0, s->r->sizes.seccomp_notif);
+		if (ioctl(s->fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
+			/* ENOENT: the caller died meanwhile. */
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			return NULL;
+		}
+		note(s->r, req->data.arch, (uint32_t)req->data.nr);
+		memset(resp, 0, s->r->sizes.seccomp_notif_resp);
+		resp->id = req->id;
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		ioctl(s->fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
+	}
+}
+
+static void add_listener(struct recorder *r, int fd)
+{
+	struct server *s = xcalloc(1, sizeof *s);
+	pthread_attr_t attr;
+	pthread_t t;
+
+	*s = (struct server){.r = r, .fd = fd};
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	if (pthread_create(&t, &attr, serve, s) != 0) {
+		close(fd); /* its calls fail with ENOSYS rather than wait forever */
+		free(s);
 		return;
-	note(r, r->req->data.arch, (uint32_t)r->req->data.nr);
-	memset(r->resp, 0, r->sizes.seccomp_notif_resp);
-	r->resp->id = r->req->id;
-	r->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, r->resp);
+	}
+	add_slot(r, fd, SLOT_NOTIF);
+	r->pfd[r->n - 1].events = 0; /* hang-ups only */
 }
 
 /* A message from create, or the listener of a recorded process. */
@@ -117,7 +165,7 @@ static void receive(struct recorder *r, size_t i)
 	else if (got == 0 && fd >= 0 && m.type == SYNC_TRACE_INIT)
 		add_slot(r, TAKE_FD(fd), SLOT_INIT);
 	else if (got == 0 && fd >= 0 && m.type == SYNC_TRACE_LISTENER)
-		add_slot(r, TAKE_FD(fd), SLOT_NOTIF);
+		add_listener(r, TAKE_FD(fd));
 	if (fd >= 0)
 		close(fd);
 	if (r->kind[i] == SLOT_CTL && got < 0 && !r->committed)
@@ -133,9 +181,7 @@ static void handle(struct recorder *r, size_t i)
 
 	switch (r->kind[i]) {
 	case SLOT_NOTIF:
-		if (ev & POLLIN)
-			serve(r, r->pfd[i].fd);
-		else if (ev & (POLLHUP | POLLERR))
+		if (ev & (POLLHUP | POLLERR))
 			drop_slot(r, i); /* every process with this filter is gone */
 		break;
 	case SLOT_LISTEN:
@@ -335,8 +381,7 @@ void trace_recorder_main(struct trace_recorder_args *a)
 	r.a = a;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &r.sizes) < 0)
 		_exit(1);
-	r.req = xcalloc(1, r.sizes.seccomp_notif);
-	r.resp = xcalloc(1, r.sizes.seccomp_notif_resp);
+	pthread_mutex_init(&r.lock, NULL);
 	add_slot(&r, a->ctl, SLOT_CTL);
 	add_slot(&r, a->listen, SLOT_LISTEN);
 	while (!finished(&r)) {

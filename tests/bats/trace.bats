@@ -231,3 +231,15 @@ refused() {
 	no_recorder
 	names | grep -qx execve
 }
+
+@test "trace: without a pid namespace of its own, the profile waits for the container's last process" {
+	annotate "of:$PROFILE"
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	# The init exits at once; its child makes a directory later.
+	args_sh 'echo hi; (sleep 0.3; mkdir /tmp/late) &'
+	run noci run tr-nopidns
+	[ "$status" -eq 0 ]
+	[ -d "$BUNDLE/rootfs/tmp/late" ]
+	names | grep -qx mkdir || names | grep -qx mkdirat
+	no_recorder
+}
