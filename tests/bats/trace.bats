@@ -30,10 +30,15 @@ args_sh() {
 	update_config ".process.args = [\"sh\", \"-c\", $(jq -Rn --arg s "$1" '$s')]"
 }
 
+# update_config with jq options: jq_config [JQ-OPTIONS...] FILTER
+jq_config() {
+	jq "$@" "$BUNDLE/config.json" >"$BUNDLE/config.json.new"
+	mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+}
+
 # Confine with the recorded profile.
 use_profile() {
-	jq --slurpfile p "$PROFILE" '.linux.seccomp = $p[0]' "$BUNDLE/config.json" >"$BUNDLE/config.json.new"
-	mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+	jq_config --slurpfile p "$PROFILE" '.linux.seccomp = $p[0]'
 }
 
 # The recorded names, one a line.
@@ -242,4 +247,46 @@ refused() {
 	[ -d "$BUNDLE/rootfs/tmp/late" ]
 	names | grep -qx mkdir || names | grep -qx mkdirat
 	no_recorder
+}
+
+@test "trace: the recommended sandbox end to end: context copy, Landlock, a profile recorded under the default one" {
+	project="$BATS_TEST_TMPDIR/project"
+	mkdir -p "$project"
+	printf '#!/bin/sh\nwc -l < input.txt > result.txt\nls /etc > /dev/null\necho task-done\n' >"$project/run-task.sh"
+	chmod +x "$project/run-task.sh"
+	seq 5 >"$project/input.txt"
+	echo 'TOKEN=secret' >"$project/.env"
+	# Step 1 of docs/security.md: the private copy and Landlock.
+	jq_config --arg src "$project" '.process.args = ["/bin/sh", "-c", "cd /workspace && sh run-task.sh"]
+		| .process.noNewPrivileges = true
+		| .mounts += [{"destination": "/workspace", "type": "bind", "source": $src,
+		               "options": ["rbind", "context=copy", "context-size=16m"]}]
+		| .process.landlock = {
+		    "ruleset": {"handledAccessFS": ["execute", "read_file", "read_dir", "write_file",
+		                                    "make_reg", "make_dir", "remove_file", "remove_dir",
+		                                    "truncate"],
+		                "handledAccessNetwork": ["bind_tcp", "connect_tcp"]},
+		    "rules": {"pathBeneath": [
+		      {"allowedAccess": ["execute", "read_file", "read_dir"], "paths": ["/bin", "/etc"]},
+		      {"allowedAccess": ["read_file", "read_dir", "write_file", "make_reg", "make_dir",
+		                         "remove_file", "remove_dir", "truncate"],
+		       "paths": ["/workspace", "/tmp", "/dev/null"]}]}}'
+	# Step 2: record under the default profile.
+	jq_config --slurpfile p "$BATS_TEST_DIRNAME/../../contrib/seccomp/default.json" --arg o "of:$PROFILE" \
+		'.linux.seccomp = $p[0] | .annotations["io.containers.trace-syscall"] = $o'
+	run noci run tr-e2e-rec
+	[ "$status" -eq 0 ]
+	[ "$output" = task-done ]
+	# Step 3: confined by what it did.
+	use_profile
+	update_config 'del(.annotations["io.containers.trace-syscall"])'
+	run noci run tr-e2e-run
+	[ "$status" -eq 0 ]
+	[ "$output" = task-done ]
+	# The copy was private and left the secret out; calls the task never made are refused.
+	[ ! -e "$project/result.txt" ]
+	update_config '.process.args = ["/bin/sh", "-c", "cat /workspace/.env; nc 127.0.0.1 9 </dev/null; echo nc=$?"]'
+	run noci run tr-e2e-deny
+	[[ "$output" == *"can't open '/workspace/.env': No such file or directory"* ]]
+	[[ "$output" == *"socket: Operation not permitted"* ]]
 }
