@@ -351,16 +351,17 @@ int trace_wait_recorder(int dirfd, struct nerr *e)
 {
 	_cleanup_close_ int fd = openat(dirfd, TRACE_LOCK_NAME, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	_cleanup_free_ char *msg = NULL;
-	struct timespec tick = {.tv_nsec = 10 * 1000 * 1000};
+	struct timespec tick = {.tv_nsec = 1000 * 1000};
 	size_t len;
 	int i;
 
 	if (fd < 0)
 		return 0; /* not recorded */
-	/* It writes as soon as the last process is gone: 10 s is generous. */
-	for (i = 0; i < 1000 && flock(fd, LOCK_EX | LOCK_NB) < 0; i++)
+	/* It writes as soon as the last process is gone, typically within a
+	 * millisecond or two: 10 s is generous. */
+	for (i = 0; i < 10000 && flock(fd, LOCK_EX | LOCK_NB) < 0; i++)
 		nanosleep(&tick, NULL);
-	if (i == 1000)
+	if (i == 10000)
 		return nerr_set(e, ETIMEDOUT,
 		                "seccomp recorder: the profile was not written within 10 s");
 	if (read_file_at(dirfd, TRACE_ERROR_NAME, &msg, &len, e) == 0 && len)
