@@ -19,6 +19,7 @@
 #include <limits.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,6 +264,27 @@ static pid_t spawn_recorder(struct trace_recorder_args *a)
 	return pid;
 }
 
+/* The lock goes when the recorder closes its files, a moment before it is
+ * gone: wait for that too, through a pidfd checked against its start time. */
+static void wait_exit(int lockfd)
+{
+	char buf[64] = {0};
+	unsigned long long start = 0;
+	uint64_t now = 0;
+	int pid = 0;
+	_cleanup_close_ int pidfd = -1;
+	struct pollfd p = {.events = POLLIN};
+
+	if (pread(lockfd, buf, sizeof buf - 1, 0) <= 0 ||
+	    sscanf(buf, "%d %llu", &pid, &start) != 2 || pid <= 0)
+		return;
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0 || proc_start_time(pid, &now, NULL) < 0 || now != start)
+		return;
+	p.fd = pidfd;
+	poll(&p, 1, 1000);
+}
+
 int trace_recorder_start(const struct trace_opts *t, int dirfd, bool own_pidns,
                          struct trace_recorder *rec, struct nerr *e)
 {
@@ -327,6 +349,7 @@ void trace_recorder_abort(struct trace_recorder *rec)
 	if (rec->lock >= 0) {
 		/* Without a commit the recorder exits at once. */
 		flock(rec->lock, LOCK_EX);
+		wait_exit(rec->lock);
 		close(TAKE_FD(rec->lock));
 	}
 }
@@ -364,6 +387,7 @@ int trace_wait_recorder(int dirfd, struct nerr *e)
 	if (i == 10000)
 		return nerr_set(e, ETIMEDOUT,
 		                "seccomp recorder: the profile was not written within 10 s");
+	wait_exit(fd);
 	if (read_file_at(dirfd, TRACE_ERROR_NAME, &msg, &len, e) == 0 && len)
 		return nerr_set(e, EIO, "seccomp recorder: %s", msg);
 	return 0;
