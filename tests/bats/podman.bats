@@ -247,6 +247,16 @@ trace_syscall() {
 	r pm run --rm --security-opt "seccomp=$out" "$ENGINES_IMAGE" sh -c "$work; mkdir /tmp/d"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"can't create directory '/tmp/d': Operation not permitted"* ]]
+	# podman exec'd processes are recorded too; the profile is written when the container stops.
+	rm -f "$out"
+	r pm run -d --name pm-trace --annotation "io.containers.trace-syscall=of:$out" "$ENGINES_IMAGE" sleep 1000
+	[ "$status" -eq 0 ]
+	r pm exec pm-trace mkdir /tmp/from-exec
+	[ "$status" -eq 0 ]
+	r pm rm --force --time 0 pm-trace
+	[ "$status" -eq 0 ]
+	jq -e '.syscalls[0].names | index("mkdir") or index("mkdirat")' "$out"
+	! pgrep -x -r R,S,D,T nucleus-trace
 	# A bad annotation is Podman's error too, and leaves nothing.
 	r pm run --rm --annotation "io.containers.trace-syscall=xf:$out" "$ENGINES_IMAGE" true
 	[ "$status" -ne 0 ]
