@@ -289,22 +289,22 @@ int crlib_add_masked_paths(struct crlib *l, const struct oci_config *cfg, int ro
 }
 
 /* CRIU's first error line, without its "Error (file:line): " prefix: the
- * cause; the lines after it are the consequences. */
+ * cause; the lines after it are its consequences.  A helper's exit status
+ * alone says nothing: the line CRIU writes about it next does. */
 static void first_error(const char *log, char *out, size_t size)
 {
-	const char *p = strstr(log, "Error (");
-	const char *end;
-
 	out[0] = '\0';
-	if (!p)
-		return;
-	end = strchrnul(p, '\n');
-	{
-		const char *colon = strstr(p, "): ");
+	for (const char *p = strstr(log, "Error ("); p; p = strstr(p, "Error (")) {
+		const char *end = strchrnul(p, '\n'), *colon = strstr(p, "): ");
+
 		if (colon && colon < end)
 			p = colon + 3;
+		if (!str_has_prefix(p, "exited, status=")) {
+			snprintf(out, size, "%.*s", (int)(end - p), p);
+			return;
+		}
+		p = end;
 	}
-	snprintf(out, size, "%.*s", (int)(end - p), p);
 }
 
 int crlib_fail(struct crlib *l, int rc, const char *what, struct nerr *e)
