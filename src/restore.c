@@ -170,8 +170,19 @@ static int join_namespaces(struct crlib *l, struct restore_ctx *x, struct nerr *
 /*
  * CRIU needs the rootfs as a mount point of its own.  The bind is made in a
  * mount namespace private to this process (CRIU, our child, shares it), so
- * the host never sees it and it goes when we exit, whatever happens.
+ * the host never sees it and it goes when we exit, whatever happens.  The
+ * namespace comes first: CRIU mounts in its work directory (its cgroup
+ * yard), which must then be opened in this namespace, not the host's.
  */
+static int private_mount_ns(struct nerr *e)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return nerr_sys(e, errno, "restore: private mount namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return nerr_sys(e, errno, "restore: make / private");
+	return 0;
+}
+
 static int mount_criu_root(struct globals *g, struct container *c, struct restore_ctx *x,
                            struct nerr *e)
 {
@@ -180,10 +191,6 @@ static int mount_criu_root(struct globals *g, struct container *c, struct restor
 	if (!realpath(g->root, root))
 		return nerr_sys(e, errno, "state directory %s", g->root);
 	snprintf(x->criu_root, sizeof x->criu_root, "%s/%s/%s", root, c->id, CRIU_ROOT_NAME);
-	if (unshare(CLONE_NEWNS) < 0)
-		return nerr_sys(e, errno, "restore: private mount namespace");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return nerr_sys(e, errno, "restore: make / private");
 	if (mkdirat(c->dirfd, CRIU_ROOT_NAME, 0755) < 0)
 		return nerr_sys(e, errno, "create %s", x->criu_root);
 	if (mount(x->rootfs, x->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -232,7 +239,9 @@ static int run_criu(struct globals *g, const struct restore_opts *o, struct cont
 	_cleanup_close_ int rootfd = -1;
 	int r;
 
-	r = crlib_open(l, g->criu_path, e);
+	r = private_mount_ns(e);
+	if (r == 0)
+		r = crlib_open(l, g->criu_path, e);
 	if (r == 0)
 		r = crlib_setup(l, &o->cr, x->cfg, false, "restore.log", e);
 	if (r == 0)

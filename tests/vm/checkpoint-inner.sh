@@ -17,8 +17,10 @@ ip link set lo up
 # its iptables network lock
 modload nft_compat
 modload xt_mark
-# and the socket-diag modules it collects a network namespace's sockets with
-for m in unix_diag inet_diag tcp_diag udp_diag raw_diag af_packet_diag netlink_diag; do
+# the socket-diag modules it collects a network namespace's sockets with,
+# and conntrack over netlink, which it dumps
+for m in unix_diag inet_diag tcp_diag udp_diag raw_diag af_packet_diag netlink_diag \
+	nf_conntrack_netlink; do
 	modload $m
 done
 
@@ -111,7 +113,7 @@ leave_running() {
 }
 
 pre_dump() {
-	start loop ck4
+	start quiet ck4
 	check above ck4 5
 	check noci checkpoint --pre-dump --image-path /tmp/pre ck4
 	equal "$(status_of ck4)" running "status after --pre-dump"
@@ -120,7 +122,7 @@ pre_dump() {
 	check gone ck4
 	# the final dump refers to the pre-dump for the pages that did not change
 	check [ -L $I/parent ]
-	restore --detach --bundle $B/loop --image-path $I ck4
+	restore --detach --bundle $B/quiet --image-path $I ck4
 	v=$(n_of ck4)
 	check above ck4 $((v + 3))
 }
