@@ -344,8 +344,9 @@ static int restore_steps(struct globals *g, const struct restore_opts *o, struct
 		x->cgroup_made = false; /* another container's: not ours to remove */
 	if (r < 0)
 		return r;
-	r = cgroup_apply_config(x->cgroup_path, &x->cfg->linux_.resources, x->cfg->linux_.devices,
-	                        x->cfg->linux_.n_devices, e);
+	/* No process yet (CRIU places the restored ones): pid 0. */
+	r = cgroup_apply_config(x->cgroup_path, 0, &x->cfg->linux_.resources,
+	                        x->cfg->linux_.devices, x->cfg->linux_.n_devices, e);
 	if (r < 0)
 		return r;
 	r = run_criu(g, o, c, x, l, e);
@@ -371,6 +372,11 @@ int restore_container(struct globals *g, const struct restore_opts *o, struct co
 	c->state = NULL;
 	if (geteuid() != 0)
 		return nerr_set(e, EPERM, "restore: CRIU needs root");
+	/* A systemd scope is started around a live process; CRIU makes them. */
+	if (cgroup_uses_systemd())
+		return nerr_set(e, ENOTSUP,
+		                "restore: not supported with the systemd cgroup driver "
+		                "(--systemd-cgroup): use the cgroupfs driver");
 	r = lifecycle_check_id(o->id, e);
 	if (r == 0)
 		r = load_bundle(o, &x, e);
