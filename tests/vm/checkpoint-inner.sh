@@ -151,7 +151,13 @@ binds() {
 	# each bind still goes to its own host directory: /link to a (through
 	# the symlink to /real), /data to b, /data/sub (mounted on b) to c
 	for d in a b c; do
-		check [ "$(cat /payload/host/$d/n)" -gt "$v" ]
+		h=$(cat /payload/host/$d/n)
+		[ "$h" -gt "$v" ] || {
+			echo "host/$d/n is $h, /dev/shm/n was $v; the container's mounts and output:"
+			grep -E ' /(real|data|link)' /proc/"$(pid_of ck6)"/mountinfo
+			cat /tmp/restore.out
+			exit 1
+		}
 	done
 	check [ ! -e /payload/rootfs/real/n ]
 	check [ ! -e /payload/host/b/sub/n ]
