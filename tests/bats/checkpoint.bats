@@ -168,3 +168,33 @@ assert_no_cgroup() {
 		[[ "$output" == *"--$o"* ]] || { echo "no --$o"; false; }
 	done
 }
+
+@test "podman container checkpoint where CRIU cannot run: CRIU's reason, and it runs on" {
+	need_criu_build
+	command -v podman >/dev/null || skip "podman is not installed (contrib/deps.sh test)"
+	command -v conmon >/dev/null || skip "conmon is not installed (contrib/deps.sh test)"
+	criu check >"$BATS_TEST_TMPDIR/check" 2>&1 && skip "CRIU works on this kernel"
+	reason=$(grep -m1 '^Error' "$BATS_TEST_TMPDIR/check" | sed 's/^Error ([^)]*): //')
+	source "$BATS_TEST_DIRNAME/../engines/engines.bash"
+	# the run root must stay under 50 characters
+	PM_DIR=$(mktemp -d /tmp/noci-ckpm.XXXXXX)
+	engines_podman_setup "$PM_DIR" "$NUCLEUS_OCI"
+	engines_podman_env "$PM_DIR"
+	engines_podman --runtime nucleus run -d --name ckb-pm "$ENGINES_IMAGE" \
+		sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; sleep 0.05; done'
+	run engines_podman container checkpoint ckb-pm
+	echo "$output"
+	ok=0
+	[ "$status" -ne 0 ] && [[ "$output" == *"checkpoint: criu: $reason"* ]] && ok=1
+	state=$(engines_podman inspect --format '{{.State.Status}}' ckb-pm)
+	n1=$(engines_podman exec ckb-pm cat /tmp/n)
+	for i in $(seq 50); do
+		n2=$(engines_podman exec ckb-pm cat /tmp/n)
+		[ "$n2" -gt "$n1" ] && break
+	done
+	engines_podman rm --all --force --time 0 >/dev/null 2>&1 || true
+	engines_podman_teardown "$PM_DIR"
+	[ "$ok" = 1 ]
+	[ "$state" = running ]
+	[ "$n2" -gt "$n1" ]
+}
