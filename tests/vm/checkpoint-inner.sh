@@ -150,11 +150,17 @@ binds() {
 	check above ck6 $((v + 3))
 	# each bind still goes to its own host directory: /link to a (through
 	# the symlink to /real), /data to b, /data/sub (mounted on b) to c
-	for d in a b c; do
-		h=$(cat /payload/host/$d/n)
-		[ "$h" -gt "$v" ] || {
-			echo "host/$d/n is $h, /dev/shm/n was $v; the container's mounts and output:"
-			grep -E ' /(real|data|link)' /proc/"$(pid_of ck6)"/mountinfo
+	r=/proc/$(pid_of ck6)/root
+	for d in a:/real b:/data c:/data/sub; do
+		i=0
+		while [ "$(cat /payload/host/${d%%:*}/n)" -le "$v" ] && [ $i -lt 200 ]; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+		[ "$(cat /payload/host/${d%%:*}/n)" -gt "$v" ] || {
+			echo "host/${d%%:*}/n is $(cat /payload/host/${d%%:*}/n), /dev/shm/n was $v and is $(n_of ck6)"
+			echo "inodes: host $(stat -c %i /payload/host/${d%%:*}/n), container $(stat -c %i $r${d#*:}/n) $(cat $r${d#*:}/n)"
+			grep -E ' /(real|data|link)' $r/../mountinfo
 			cat /tmp/restore.out
 			exit 1
 		}
@@ -183,8 +189,29 @@ bad_parent() {
 	equal "$(pid_of ck8)" "$pid" "pid after a failed checkpoint"
 }
 
+foreground() {
+	start loop ck9
+	check above ck9 5
+	check noci checkpoint --image-path $I ck9
+	# without --detach restore waits for the container and exits with its status
+	(
+		noci restore --bundle $B/loop --image-path $I ck9 </dev/null >/tmp/fg.out 2>&1
+		echo $? >/tmp/fg.rc
+	) &
+	i=0
+	while [ "$(status_of ck9 2>/dev/null)" != running ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	equal "$(status_of ck9)" running "status while restore waits"
+	check [ ! -e /tmp/fg.rc ]
+	check noci kill ck9 KILL
+	i=0
+	while [ ! -s /tmp/fg.rc ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	equal "$(cat /tmp/fg.rc)" 137 "restore's exit status after kill -9"
+	# and deletes it afterwards, as run does
+	check gone ck9
+}
+
 clean() {
-	rm -rf $I /tmp/pre /tmp/ck5.pid
+	rm -rf $I /tmp/pre /tmp/ck5.pid /tmp/fg.rc /tmp/fg.out
 	mkdir -p $I
 }
 
@@ -192,7 +219,7 @@ if ! criu check >/tmp/criu-check 2>&1; then
 	echo "1..0 # SKIP criu check failed: $(grep Error /tmp/criu-check | head -n1)"
 	exit 0
 fi
-echo "1..8"
+echo "1..9"
 clean
 t "checkpoint and restore a running loop; state, exec, kill, delete after" loop_restore
 clean
@@ -209,4 +236,6 @@ clean
 t "annotation org.criu.config: CRIU reads the container's config file" criu_config
 clean
 t "a bad --parent-path fails naming it, and the container runs on" bad_parent
+clean
+t "restore without --detach waits, exits with the container's status, deletes it" foreground
 exit $FAILED
