@@ -14,12 +14,17 @@
 
 #ifndef HAVE_CRIU
 
+int checkpoint_check_built(struct nerr *e)
+{
+	return nerr_set(e, ENOTSUP,
+	                "nucleus-oci was built without CRIU support (install the criu and "
+	                "libprotobuf-c-dev packages and rebuild)");
+}
+
 int checkpoint_container(struct globals *g, struct container *c, const struct checkpoint_opts *o,
                          struct nerr *e)
 {
-	return nerr_set(e, ENOTSUP,
-	                "checkpoint: nucleus-oci was built without CRIU support (install the "
-	                "criu package, which ships libcriu, and rebuild)");
+	return checkpoint_check_built(e);
 }
 
 #else
@@ -39,6 +44,11 @@ int checkpoint_container(struct globals *g, struct container *c, const struct ch
 #include "util.h"
 
 #define DESCRIPTORS_NAME "descriptors.json"
+
+int checkpoint_check_built(struct nerr *e)
+{
+	return 0;
+}
 
 /* Where the init's stdin, stdout and stderr point ("pipe:[123]", a path):
  * the restore hands its own stdio in place of the pipes. */

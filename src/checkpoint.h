@@ -45,6 +45,8 @@ struct restore_opts {
 	bool no_subreaper;
 };
 
+/* 0, or -ENOTSUP naming the missing piece when this build has no CRIU. */
+int checkpoint_check_built(struct nerr *e);
 /* Dump a running (or paused) container.  Unless leave_running or pre_dump,
  * CRIU stops its processes and the container is deleted, as with runc. On
  * failure the message carries CRIU's own reason and the container is as it was. */

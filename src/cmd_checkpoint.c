@@ -143,7 +143,8 @@ int cmd_checkpoint(struct globals *g, int argc, char **argv)
 		               opts);
 		return 0;
 	}
-	if (first < 0 || one_id(argc, argv, first + 1, "checkpoint", &e) < 0)
+	if (first < 0 || one_id(argc, argv, first + 1, "checkpoint", &e) < 0 ||
+	    checkpoint_check_built(&e) < 0)
 		return command_fail(&e);
 	if (lifecycle_open(g->root, argv[first + 1], true, &c, &e) < 0)
 		return command_fail(&e);
@@ -219,7 +220,8 @@ int cmd_restore(struct globals *g, int argc, char **argv)
 		               opts);
 		return 0;
 	}
-	if (first < 0 || one_id(argc, argv, first + 1, "restore", &e) < 0)
+	if (first < 0 || one_id(argc, argv, first + 1, "restore", &e) < 0 ||
+	    checkpoint_check_built(&e) < 0)
 		return command_fail(&e);
 	o.id = argv[first + 1];
 	/* The restored tree is our child; so are its orphans while we wait. */

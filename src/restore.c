@@ -19,9 +19,7 @@
 int restore_container(struct globals *g, const struct restore_opts *o, struct container *c,
                       pid_t *pid, struct nerr *e)
 {
-	return nerr_set(e, ENOTSUP,
-	                "restore: nucleus-oci was built without CRIU support (install the "
-	                "criu package, which ships libcriu, and rebuild)");
+	return checkpoint_check_built(e);
 }
 
 #else
