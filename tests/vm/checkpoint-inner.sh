@@ -101,7 +101,7 @@ fd_and_pipe() {
 }
 
 leave_running() {
-	start loop ck3
+	start loopnn ck3
 	check above ck3 5
 	pid=$(pid_of ck3)
 	check noci checkpoint --leave-running --image-path $I ck3
@@ -128,10 +128,10 @@ pre_dump() {
 }
 
 new_id() {
-	start loop ck5
+	start loopnn ck5
 	check above ck5 5
 	check noci checkpoint --image-path $I ck5
-	restore --detach --pid-file /tmp/ck5.pid --bundle $B/loop --image-path $I ck5new
+	restore --detach --pid-file /tmp/ck5.pid --bundle $B/loopnn --image-path $I ck5new
 	check gone ck5
 	equal "$(cat /tmp/ck5.pid)" "$(pid_of ck5new)" "--pid-file"
 	equal "$(status_of ck5new)" running "status of the new ID"
@@ -178,7 +178,7 @@ criu_config() {
 }
 
 bad_parent() {
-	start loop ck8
+	start loopnn ck8
 	check above ck8 5
 	pid=$(pid_of ck8)
 	out=$(noci checkpoint --image-path $I --parent-path ../nonexistent ck8 2>&1)
@@ -190,12 +190,12 @@ bad_parent() {
 }
 
 foreground() {
-	start loop ck9
+	start loopnn ck9
 	check above ck9 5
 	check noci checkpoint --image-path $I ck9
 	# without --detach restore waits for the container and exits with its status
 	(
-		noci restore --bundle $B/loop --image-path $I ck9 </dev/null >/tmp/fg.out 2>&1
+		noci restore --bundle $B/loopnn --image-path $I ck9 </dev/null >/tmp/fg.out 2>&1
 		echo $? >/tmp/fg.rc
 	) &
 	i=0
