@@ -277,7 +277,11 @@ int crlib_add_masked_paths(struct crlib *l, const struct oci_config *cfg, int ro
 		struct stat sb;
 
 		if (rootfd >= 0) {
-			if (path[0] != '/' || fstatat(rootfd, path + 1, &sb, 0) < 0 ||
+			char in_root[PATH_MAX];
+
+			/* The container's symlinks resolved in its root, never ours. */
+			crlib_resolve_in_root(rootfd, path, in_root, sizeof in_root);
+			if (fstatat(rootfd, in_root + 1, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
 			    S_ISDIR(sb.st_mode))
 				continue; /* missing, or masked with a tmpfs CRIU dumps itself */
 			val = path;
