@@ -210,8 +210,30 @@ foreground() {
 	check gone ck9
 }
 
+# the terminal goes to the console socket restore is given (recvtty reads it)
+terminal() {
+	recvtty /tmp/tty1.sock </dev/null >/tmp/tty1.out 2>/tmp/tty1.err &
+	i=0
+	while [ ! -S /tmp/tty1.sock ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	check noci create --bundle $B/tty --console-socket /tmp/tty1.sock ck10
+	check noci start ck10
+	check above ck10 5
+	check noci checkpoint --image-path $I ck10
+	recvtty /tmp/tty2.sock </dev/null >/tmp/tty2.out 2>/tmp/tty2.err &
+	i=0
+	while [ ! -S /tmp/tty2.sock ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	check noci restore --detach --console-socket /tmp/tty2.sock --bundle $B/tty --image-path $I ck10
+	check grep -q "received" /tmp/tty2.err
+	v=$(n_of ck10)
+	check above ck10 $((v + 3))
+	# what the restored process writes to its terminal reaches the new master
+	i=0
+	while ! grep -q "tick $((v + 2))" /tmp/tty2.out && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	check grep -q "tick $((v + 2))" /tmp/tty2.out
+}
+
 clean() {
-	rm -rf $I /tmp/pre /tmp/ck5.pid /tmp/fg.rc /tmp/fg.out
+	rm -rf $I /tmp/pre /tmp/ck5.pid /tmp/fg.rc /tmp/fg.out /tmp/tty*
 	mkdir -p $I
 }
 
@@ -219,7 +241,7 @@ if ! criu check >/tmp/criu-check 2>&1; then
 	echo "1..0 # SKIP criu check failed: $(grep Error /tmp/criu-check | head -n1)"
 	exit 0
 fi
-echo "1..9"
+echo "1..10"
 clean
 t "checkpoint and restore a running loop; state, exec, kill, delete after" loop_restore
 clean
@@ -238,4 +260,10 @@ clean
 t "a bad --parent-path fails naming it, and the container runs on" bad_parent
 clean
 t "restore without --detach waits, exits with the container's status, deletes it" foreground
+clean
+if command -v recvtty >/dev/null; then
+	t "restore --console-socket: the terminal goes to the new socket" terminal
+else
+	t "restore --console-socket: the terminal goes to the new socket" terminal "tests/agents/recvtty not built"
+fi
 exit $FAILED
