@@ -92,13 +92,8 @@ const char *cli_format_flag(const struct cli_opt *o, const char *arg_name)
 
 void cli_print_help(const char *usage, const char *description, const struct cli_opt *opts)
 {
-	printf("Usage: nucleus-oci %s\n\n%s\n", usage, description);
-	if (opts && opts->name) {
-		printf("\nOptions:\n");
-		for (; opts->name; opts++) {
-			printf("  %-30s %s\n", cli_format_flag(opts, NULL),
-			       opts->help ? opts->help : "");
-		}
-	}
+	printf("Usage: nucleus-oci %s\n\n%s\n\nOptions:\n", usage, description);
+	for (; opts && opts->name; opts++)
+		printf("  %-30s %s\n", cli_format_flag(opts, NULL), opts->help ? opts->help : "");
 	printf("  %-30s %s\n", "-h, --help", "show this help");
 }
