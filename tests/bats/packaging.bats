@@ -11,6 +11,12 @@ setup() {
 	SRCDIR=${NUCLEUS_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 }
 
+teardown() {
+	teardown_containers
+	# the quick session uses the default --root
+	"$NUCLEUS_OCI" delete --force "pkg-readme-$$" >/dev/null 2>&1 || true
+}
+
 # The commands `help` lists.
 commands() {
 	"$NUCLEUS_OCI" help | sed -n '/^Commands:/,/^$/s/^  \([a-z]\{1,\}\) .*/\1/p'
