@@ -40,6 +40,7 @@ man_pages() {
 	grep -q "contrib/make-bundle.sh $demo" "$BATS_TEST_TMPDIR/session.sh"
 	cd "$SRCDIR"
 	run env PATH="$BUILDDIR:$PATH" bash -e "$BATS_TEST_TMPDIR/session.sh"
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *'"status": "created"'* ]]
 	[[ "$output" == *"$id "*"running"* ]]
