@@ -5,16 +5,18 @@
 set -e
 what=${1:-build}
 export DEBIAN_FRONTEND=noninteractive
-# compiler and autotools, the three libraries, go-md2man for the man pages;
-# busybox-static and jq for contrib/make-bundle.sh and contrib/demo.sh
+# compiler and autotools, the three libraries and libsystemd (the systemd
+# cgroup driver), go-md2man for the man pages; busybox-static and jq for
+# contrib/make-bundle.sh and contrib/demo.sh
 build="build-essential autoconf automake libtool pkg-config libyajl-dev libseccomp-dev libcap-dev
-	go-md2man busybox-static jq"
+	libsystemd-dev go-md2man busybox-static jq"
 # bats and the tools the tests call, the other runtimes and engines they
-# compare with or drive, QEMU for the VM tests, the shells and man for the
-# completion and man page tests, debhelper and lintian for the Debian package
+# compare with or drive, QEMU, debootstrap and e2fsprogs for the VM tests, the
+# shells and man for the completion and man page tests, debhelper and lintian
+# for the Debian package
 test="$build bats clang clang-format valgrind runc crun util-linux bsdutils procps iproute2 python3
 	qemu-system-x86 libcap2-bin podman conmon containernetworking-plugins containerd
-	man-db bash-completion zsh fish debhelper lintian"
+	debootstrap e2fsprogs man-db bash-completion zsh fish debhelper lintian"
 # make bench: the same runtimes, timed
 bench="$test hyperfine gnuplot-nox time linux-perf strace"
 list=false

@@ -546,7 +546,9 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	if (r < 0)
 		goto fail;
 	a.cgroup_path = x.cgroup_path;
-	a.cgroup_self_join = !has_user_ns(x.cfg);
+	/* With systemd the cgroup exists only once the init does: the parent
+	 * starts the scope with it and joins it to the other hierarchies. */
+	a.cgroup_self_join = !has_user_ns(x.cfg) && !cgroup_uses_systemd();
 	{
 		const int close_in_child[] = {c->dirfd, c->rootfd, sv[0]};
 		x.pid = spawn_init(&x, &a, close_in_child, ARRAY_SIZE(close_in_child), e);
@@ -564,8 +566,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		goto fail;
 	}
 	x.sync_fd = sv[0];
-	r = cgroup_apply_config(x.cgroup_path, &x.cfg->linux_.resources, x.cfg->linux_.devices,
-	                        x.cfg->linux_.n_devices, e);
+	r = cgroup_apply_config(x.cgroup_path, x.pid, &x.cfg->linux_.resources,
+	                        x.cfg->linux_.devices, x.cfg->linux_.n_devices, e);
 	if (r < 0)
 		goto fail;
 	proc_start_time(x.pid, &start_time, NULL);
@@ -579,6 +581,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	c->state->bundle = xstrdup(x.bundle);
 	c->state->rootfs = xstrdup(x.rootfs);
 	c->state->cgroup_path = xstrdup(x.cgroup_path);
+	c->state->systemd_cgroup = cgroup_uses_systemd();
 	c->state->created = lifecycle_now();
 	c->state->owner = xstrdup("");
 	for (size_t i = 0; i < x.cfg->annotations.len; i++)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "commands.h"
 #include "log.h"
 #include "oci_spec.h"
@@ -21,7 +22,7 @@ static const struct cli_opt global_opts[] = {
     {"log-format", 0, true, G_LOG_FORMAT, "format of --log: text (default) or json"},
     {"debug", 0, false, G_DEBUG, "log debug messages too"},
     {"systemd-cgroup", 0, false, G_SYSTEMD_CGROUP,
-     "refused by create and run: there is no systemd cgroup driver, only cgroupfs"},
+     "make cgroups as systemd units (needs systemd as PID 1 and libsystemd)"},
     {"version", 'v', false, G_VERSION, "print the version"},
     {"criu", 0, true, G_CRIU, "accepted for compatibility and ignored (no checkpointing)"},
     {"rootless", 0, true, G_ROOTLESS,
@@ -189,13 +190,12 @@ int main(int argc, char **argv)
 			return r;
 		}
 		if (g.systemd_cgroup) {
-			nerr_set(&e, ENOTSUP,
-			         "--systemd-cgroup: systemd cgroup management is not available on "
-			         "this host "
-			         "(systemd is not running as PID 1); use the cgroupfs driver");
-			/* commands that create cgroups refuse; the others do not need systemd */
-			if (!strcmp(argv[first], "create") || !strcmp(argv[first], "run"))
+			/* Commands that make a cgroup need systemd; the others follow the
+			 * driver a container was made with (its state). */
+			if ((!strcmp(argv[first], "create") || !strcmp(argv[first], "run")) &&
+			    cgroup_systemd_check(&e) < 0)
 				return command_fail(&e);
+			cgroup_use_systemd(true);
 		}
 		r = commands[i].fn(&g, argc - first, argv + first);
 		log_close();

@@ -154,11 +154,11 @@ setup() {
 	[[ "$output" == *"--systemd-cgroup  "* ]]
 }
 
-@test "--help says what --systemd-cgroup does: create and run refuse it, others run" {
+@test "--help says what --systemd-cgroup needs, and without it create and run refuse it" {
 	run "$NUCLEUS_OCI" --help
 	line=$(grep -- '--systemd-cgroup' <<<"$output")
-	[[ "$line" == *"refused by create and run"* ]]
-	[[ "$line" != *"use systemd"* ]]
+	[[ "$line" == *"systemd units (needs systemd as PID 1 and libsystemd)"* ]]
+	[ -d /run/systemd/system ] && skip "systemd is PID 1 here: the driver is available"
 	update_config '.process.args = ["true"]'
 	run noci --systemd-cgroup run pkg-sdc
 	[ "$status" -eq 1 ]
