@@ -73,9 +73,13 @@ man_pages() {
 		[[ "$text" == *NAME*SYNOPSIS*DESCRIPTION* ]]
 		[[ "$text" != *@VERSION@* ]]
 	done
-	# every flag of a command is in its page
-	for flag in $("$NUCLEUS_OCI" help create | sed -n 's/^ *\(-., \)\{0,1\}--\([a-z-]*\).*/\2/p'); do
-		MANWIDTH=200 man -l "$BUILDDIR/docs/man/nucleus-oci-create.8" 2>/dev/null | grep -q -- "--$flag"
+	# every flag of every command is in its page
+	for cmd in $(commands); do
+		[ "$cmd" = help ] && continue
+		text=$(MANWIDTH=200 man -l "$BUILDDIR/docs/man/nucleus-oci-$cmd.8" 2>/dev/null)
+		for flag in $("$NUCLEUS_OCI" help "$cmd" | sed -n 's/^ *\(-., \)\{0,1\}--\([a-z-]*\).*/\2/p'); do
+			[[ "$text" == *"--$flag"* ]] || { echo "nucleus-oci-$cmd(8) lacks --$flag" >&2; return 1; }
+		done
 	done
 }
 
