@@ -32,6 +32,7 @@ test_run_limits() {
 	equal "$(prop $u TasksMax)" 20 TasksMax
 	equal "$(prop $u CPUQuotaPerSecUSec)" 200ms CPUQuotaPerSecUSec
 	equal "$(prop $u DevicePolicy)" strict DevicePolicy
+	prop $u DeviceAllow | grep -q '/dev/char/1:3 rwm' || { echo "DeviceAllow: $(prop $u DeviceAllow)"; exit 1; }
 	check grep -q "0::$RES\|:name=systemd:$RES" /proc/$(pid_of sdres)/cgroup
 	equal "$(cat $PIDS$RES/pids.max)" 20 pids.max
 	if [ $L = v2 ]; then
@@ -67,9 +68,13 @@ test_update_reload() {
 		--cpu-period 100000 sdres || exit 1
 	equal "$(prop $u TasksMax)" 30 "TasksMax after update"
 	equal "$(prop $u CPUQuotaPerSecUSec)" 500ms "CPUQuotaPerSecUSec after update"
+	sd update --resources /payload/allow-kmsg.json sdres || exit 1
+	prop $u DeviceAllow | grep -q '/dev/char/1:11 w' || { echo "DeviceAllow: $(prop $u DeviceAllow)"; exit 1; }
 	# what a write behind systemd's back would get: undone by the reload
 	echo 25 >$PIDS$RES/pids.max
 	systemctl daemon-reload || exit 1
+	# the default devices are in systemd's list too: still usable after the reload
+	sd exec sdres sh -c 'echo x >/dev/null' || exit 1
 	equal "$(cat $PIDS$RES/pids.max)" 30 "pids.max after daemon-reload"
 	if [ $L = v2 ]; then
 		equal "$(prop $u MemoryMax)" 67108864 "MemoryMax after update"
