@@ -449,7 +449,9 @@ static int append_resources(sd_bus_message *m, const struct cg_layout *l,
 		             res->pids.limit > 0 ? (uint64_t)res->pids.limit : UINT64_MAX);
 		rest->pids.has_limit = false;
 	}
-	if (r >= 0 && res->blkio.has_weight && res->blkio.weight) {
+	/* out of range: left to the cgroupfs driver, whose write the kernel refuses */
+	if (r >= 0 && res->blkio.has_weight && res->blkio.weight >= 10 &&
+	    res->blkio.weight <= 1000) {
 		uint64_t w = res->blkio.weight;
 		r = on_v2(l, CG_BLKIO) ? prop_u64(m, "IOWeight", 1 + (w - 10) * 9999 / 990)
 		                       : prop_u64(m, "BlockIOWeight", w);
@@ -584,6 +586,10 @@ static int call_job(sd_bus *bus, sd_bus_message *m, const char *unit, const char
 	if (r < 0) {
 		if (sd_bus_error_has_name(&err, "org.freedesktop.systemd1.NoSuchUnit"))
 			return -ENOENT;
+		/* another container's, maybe: the caller must not stop it */
+		if (sd_bus_error_has_name(&err, "org.freedesktop.systemd1.UnitExists"))
+			return nerr_set(e, EEXIST, "%s unit %s: %s", what, unit,
+			                err.message ? err.message : "the unit exists already");
 		return nerr_set(e, -r, "%s unit %s: %s", what, unit,
 		                err.message ? err.message : strerror(-r));
 	}

@@ -153,10 +153,21 @@ test_bad_input() {
 	done
 }
 
+test_clash() {
+	sdstart res sdres
+	sd create --bundle $B/clash sdclash 2>/tmp/err && exit 1
+	cat /tmp/err
+	check grep -q 'nci-res.scope' /tmp/err
+	equal "$(prop nci-res.scope ActiveState)" active "the other container's unit"
+	equal "$(status_of sdres)" running "the other container"
+	check [ ! -e /run/noci/sdclash ]
+}
+
 t "systemd $L: run with limits, read back from systemctl show and the cgroup files" test_run_limits
 t "systemd $L: update goes through systemd, daemon-reload keeps it" test_update_reload
 t "systemd $L: exec joins the scope" test_exec
 t "systemd $L: pause freezes the scope, resume thaws it" test_pause
 t "systemd $L: delete stops the units, none is left, default slice" test_delete
 t "systemd $L: bad input is a clear error and leaves no unit, state or cgroup" test_bad_input
+t "systemd $L: a scope name in use elsewhere is refused, that unit left running" test_clash
 exit $FAILED
