@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 
 #include "cgroup_driver.h"
+#include "cgroup_hybrid.h"
 #include "cgroup_resources.h"
 #include "cgroup_systemd.h"
 #include "util.h"
@@ -119,7 +120,8 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
 
 /* ---- create, enter, remove ---------------------------------------------------- */
 
-static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, struct nerr *e)
+static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, bool enable,
+                           struct nerr *e)
 {
 	const struct cg_driver *drv = cg_driver_of_hierarchy(h);
 	char dir[PATH_MAX];
@@ -132,7 +134,7 @@ static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, struc
 			continue;
 		char saved = *p;
 		*p = '\0';
-		if (drv->prepare_parent) {
+		if (drv->prepare_parent && enable) {
 			/* The parent must hand its controllers down before the child exists. */
 			char *slash = strrchr(dir, '/');
 			*slash = '\0';
@@ -216,7 +218,9 @@ int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 	if (use_systemd)
 		return 0; /* the scope is started with the init, by cgroup_apply_config */
 	for (int i = 0; i < l->n; i++) {
-		r = make_cgroup_dir(&l->h[i], path, e);
+		/* On a hybrid host cgroup2 is for membership: controllers are handed
+		 * down only when resources need them there (cgroup_hybrid.c). */
+		r = make_cgroup_dir(&l->h[i], path, l->mode != CGROUP_MODE_HYBRID, e);
 		if (r < 0)
 			return r;
 	}
@@ -238,7 +242,7 @@ static int join_unmanaged(const struct cg_layout *l, const char *path, pid_t pid
 	for (int i = 0; i < l->n; i++) {
 		if (i == l->unified)
 			continue;
-		if ((r = make_cgroup_dir(&l->h[i], path, e)) < 0)
+		if ((r = make_cgroup_dir(&l->h[i], path, true, e)) < 0)
 			return r;
 		snprintf(dir, sizeof dir, "%s%s", l->h[i].mnt, path);
 		if ((r = cg_writef(dir, "cgroup.procs", e, "%d", (int)pid)) < 0)
@@ -265,6 +269,7 @@ int cgroup_apply_config(const char *path, pid_t pid, const struct oci_resources 
 			return r;
 		res = &rest;
 	}
+	cg_hybrid_enable(l, path, res);
 	r = cg_apply_resources(l, path, res, false, e);
 	if (r < 0 || !n_rules)
 		return r;
@@ -310,6 +315,7 @@ int cgroup_update(const char *path, const struct oci_resources *res, struct nerr
 			return r;
 		res = &rest;
 	}
+	cg_hybrid_enable(l, path, res);
 	r = cg_apply_resources(l, path, res, true, e);
 	if (r < 0 || !res->n_devices)
 		return r;
@@ -341,6 +347,7 @@ int cgroup_destroy(const char *path, struct nerr *e)
 			usleep(1000 * (tries < 10 ? 1 : 10));
 		}
 	}
+	cg_hybrid_release(l, path);
 	return err ? -err : 0;
 }
 

@@ -148,6 +148,14 @@ static unsigned v2_controllers(const char *mnt)
  * Read once per process: every command needs the layout, some several times,
  * and the init (a fork of the parent) inherits it for the "cgroup" mount.
  */
+static bool hierarchy_seen(const struct cg_layout *l, const struct cg_hierarchy *h)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!l->h[i].v2 && !strcmp(l->h[i].opts, h->opts))
+			return true;
+	return false;
+}
+
 static int layout_probe(struct cg_layout *l, struct nerr *e)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -187,6 +195,11 @@ static int layout_probe(struct cg_layout *l, struct nerr *e)
 					ol += (size_t)snprintf(h->opts + ol, sizeof h->opts - ol,
 					                       "%s%s", ol ? "," : "", tok);
 			}
+			/* The same hierarchy mounted again (a container sharing our
+			 * mount namespace binds its own cgroup there): the first,
+			 * the host's, is the one. */
+			if (hierarchy_seen(l, h))
+				continue;
 			any_v1 |= h->ctrl != 0;
 		} else {
 			continue;
