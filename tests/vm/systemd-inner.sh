@@ -3,6 +3,9 @@
 # whose PID 1 is systemd (unified or hybrid layout).  Prints TAP lines; the
 # plan is printed by systemd.test for both boots together.
 . /payload/vm-lib.sh
+# A sanitizer build of nucleus-oci reports to files, checked at the end.
+mkdir -p /tmp/san
+export ASAN_OPTIONS=log_path=/tmp/san/asan UBSAN_OPTIONS=log_path=/tmp/san/ubsan:print_stacktrace=1
 sd() { nucleus-oci --root /run/noci --systemd-cgroup "$@"; }
 # prop UNIT NAME: one property as systemctl show has it
 prop() { systemctl show -p "$2" --value "$1"; }
@@ -170,4 +173,10 @@ t "systemd $L: pause freezes the scope, resume thaws it" test_pause
 t "systemd $L: delete stops the units, none is left, default slice" test_delete
 t "systemd $L: bad input is a clear error and leaves no unit, state or cgroup" test_bad_input
 t "systemd $L: a scope name in use elsewhere is refused, that unit left running" test_clash
+for f in /tmp/san/*; do
+	[ -e "$f" ] || continue
+	sed 's/^/# /' "$f"
+	echo "Bail out! sanitizer report $f"
+	FAILED=1
+done
 exit $FAILED
