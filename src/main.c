@@ -22,7 +22,7 @@ static const struct cli_opt global_opts[] = {
     {"debug", 0, false, G_DEBUG, "debug logging"},
     {"systemd-cgroup", 0, false, G_SYSTEMD_CGROUP, "use systemd to manage cgroups"},
     {"version", 'v', false, G_VERSION, "print the version"},
-    {"criu", 0, true, G_CRIU, "path to criu (accepted for compatibility)"},
+    {"criu", 0, true, G_CRIU, "the criu binary for checkpoint and restore"},
     {"rootless", 0, true, G_ROOTLESS, "accepted for compatibility: true, false or auto"},
     {NULL, 0, false, 0, NULL},
 };
@@ -47,6 +47,8 @@ static const struct {
     {"update", cmd_update, "update the cgroup limits of a container"},
     {"ps", cmd_ps, "list the processes of a container"},
     {"events", cmd_events, "print cgroup statistics and OOM events"},
+    {"checkpoint", cmd_checkpoint, "checkpoint a running container with CRIU"},
+    {"restore", cmd_restore, "restore a container from a checkpoint"},
 };
 
 struct global_ctx {
@@ -78,6 +80,9 @@ static int global_cb(void *vctx, int id, const char *arg, struct nerr *e)
 		break;
 	case G_VERSION:
 		ctx->version = true;
+		break;
+	case G_CRIU:
+		ctx->g->criu_path = arg;
 		break;
 	default:
 		break;
