@@ -601,6 +601,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	}
 	r = cgroup_apply_config(x.cgroup_path, x.pid, &x.cfg->linux_.resources,
 	                        x.cfg->linux_.devices, x.cfg->linux_.n_devices, e);
+	if (r == -EEXIST)
+		x.cgroup_made = false; /* a systemd unit of that name: not ours to stop */
 	if (r < 0)
 		goto fail;
 	proc_start_time(x.pid, &start_time, NULL);
