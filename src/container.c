@@ -28,10 +28,12 @@
 #include "mounts.h"
 #include "process.h"
 #include "process_attrs.h"
+#include "rootless.h"
 #include "seccomp_cache.h"
 #include "seccomp_filter.h"
 #include "sync.h"
 #include "terminal.h"
+#include "userns.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -250,22 +252,6 @@ static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int clo
 	return pid;
 }
 
-static int write_id_map(pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n,
-                        struct nerr *e)
-{
-	char path[64], buf[4096];
-	size_t len = 0;
-	int r;
-	for (size_t i = 0; i < n && len < sizeof buf; i++)
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n",
-		                        m[i].container_id, m[i].host_id, m[i].size);
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	r = write_file_at(AT_FDCWD, path, buf, len);
-	if (r < 0)
-		return nerr_sys(e, -r, "write %s", file);
-	return 0;
-}
-
 static int parent_setup(struct create_ctx *x, struct nerr *e)
 {
 	const struct oci_config *cfg = x->cfg;
@@ -277,19 +263,9 @@ static int parent_setup(struct create_ctx *x, struct nerr *e)
 		return r;
 	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++) {
 		const struct oci_namespace *ns = &cfg->linux_.namespaces[i];
-		if (ns->type == OCI_NS_USER && !ns->path) {
-			if (geteuid() != 0) {
-				snprintf(path, sizeof path, "/proc/%d/setgroups", (int)x->pid);
-				write_file_at(AT_FDCWD, path, "deny", 4);
-			}
-			r = write_id_map(x->pid, "uid_map", cfg->linux_.uid_mappings,
-			                 cfg->linux_.n_uid_mappings, e);
-			if (r == 0)
-				r = write_id_map(x->pid, "gid_map", cfg->linux_.gid_mappings,
-				                 cfg->linux_.n_gid_mappings, e);
-			if (r < 0)
-				return nerr_wrap(e, "user namespace");
-		}
+		if (ns->type == OCI_NS_USER && !ns->path &&
+		    userns_write_maps(x->pid, &cfg->linux_, e) < 0)
+			return nerr_wrap(e, "user namespace");
 		if (ns->type == OCI_NS_TIME && !ns->path) {
 			for (size_t j = 0; j < cfg->linux_.n_time_offsets; j++) {
 				const struct oci_time_offset *t = &cfg->linux_.time_offsets[j];
@@ -528,10 +504,13 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	r = cgroup_create(x.cgroup_path, &x.cgroup_fd, e);
 	if (r == -EEXIST)
 		x.cgroup_made = false; /* another container's: not ours to remove */
+	else if (r < 0 && g->rootless)
+		r = rootless_cgroup_fallback(&x.cgroup_path, &x.cfg->linux_.resources, r, e);
 	if (r < 0)
 		goto fail;
 	a.cgroup_path = x.cgroup_path;
-	a.cgroup_self_join = !has_user_ns(x.cfg);
+	a.cgroup_self_join = x.cgroup_path && !has_user_ns(x.cfg);
+	a.dumpable_until_setup = geteuid() != 0;
 	{
 		const int close_in_child[] = {c->dirfd, c->rootfd, sv[0]};
 		x.pid = spawn_init(&x, &a, close_in_child, ARRAY_SIZE(close_in_child), e);
@@ -549,10 +528,17 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		goto fail;
 	}
 	x.sync_fd = sv[0];
-	r = cgroup_apply_config(x.cgroup_path, &x.cfg->linux_.resources, x.cfg->linux_.devices,
-	                        x.cfg->linux_.n_devices, e);
-	if (r < 0)
-		goto fail;
+	if (x.cgroup_path) {
+		/* Rootless, device rules cannot be enforced (and the host's
+		 * permissions on the nodes apply): only the limits are. */
+		struct oci_resources res = x.cfg->linux_.resources;
+		if (g->rootless)
+			res.n_devices = 0;
+		r = cgroup_apply_config(x.cgroup_path, &res, x.cfg->linux_.devices,
+		                        x.cfg->linux_.n_devices, e);
+		if (r < 0)
+			goto fail;
+	}
 	proc_start_time(x.pid, &start_time, NULL);
 
 	c->state = xcalloc(1, sizeof *c->state);
@@ -585,7 +571,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 
 	/* Without a user namespace the init moves itself into the v1
 	 * hierarchies (see init.c); otherwise it may lack the permission. */
-	if (!a.cgroup_self_join) {
+	if (x.cgroup_path && !a.cgroup_self_join) {
 		r = cgroup_enter(x.cgroup_path, x.pid, x.in_cgroup, e);
 		if (r < 0)
 			goto fail;

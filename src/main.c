@@ -11,18 +11,22 @@
 #include "commands.h"
 #include "log.h"
 #include "oci_spec.h"
+#include "rootless.h"
 
 enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD_CGROUP, G_VERSION, G_CRIU, G_ROOTLESS };
 
 static const struct cli_opt global_opts[] = {
-    {"root", 0, true, G_ROOT, "state directory (default /run/nucleus-oci)"},
+    {"root", 0, true, G_ROOT,
+     "state directory (default /run/nucleus-oci; rootless: $XDG_RUNTIME_DIR/nucleus-oci)"},
     {"log", 0, true, G_LOG, "log file"},
     {"log-format", 0, true, G_LOG_FORMAT, "log format: text or json"},
     {"debug", 0, false, G_DEBUG, "debug logging"},
     {"systemd-cgroup", 0, false, G_SYSTEMD_CGROUP, "use systemd to manage cgroups"},
     {"version", 'v', false, G_VERSION, "print the version"},
     {"criu", 0, true, G_CRIU, "path to criu (accepted for compatibility)"},
-    {"rootless", 0, true, G_ROOTLESS, "accepted for compatibility: true, false or auto"},
+    {"rootless", 0, true, G_ROOTLESS,
+     "auto (default: not root of the host), true or false: run without cgroups "
+     "when they cannot be used"},
     {NULL, 0, false, 0, NULL},
 };
 
@@ -51,6 +55,8 @@ static const struct {
 struct global_ctx {
 	struct globals *g;
 	bool version;
+	bool root_given;
+	enum rootless_mode rootless;
 };
 
 static int global_cb(void *vctx, int id, const char *arg, struct nerr *e)
@@ -59,6 +65,7 @@ static int global_cb(void *vctx, int id, const char *arg, struct nerr *e)
 	switch (id) {
 	case G_ROOT:
 		ctx->g->root = arg;
+		ctx->root_given = true;
 		break;
 	case G_LOG:
 		ctx->g->log_path = arg;
@@ -78,6 +85,8 @@ static int global_cb(void *vctx, int id, const char *arg, struct nerr *e)
 	case G_VERSION:
 		ctx->version = true;
 		break;
+	case G_ROOTLESS:
+		return rootless_parse_mode(arg, &ctx->rootless, e);
 	default:
 		break;
 	}
@@ -119,15 +128,7 @@ int main(int argc, char **argv)
 	bool help;
 	int first, r;
 
-	g.rootless_env = geteuid() != 0;
-	if (g.rootless_env && getenv("XDG_RUNTIME_DIR")) {
-		snprintf(default_root, sizeof default_root, "%s/nucleus-oci",
-		         getenv("XDG_RUNTIME_DIR"));
-		g.root = default_root;
-	} else {
-		g.root = "/run/nucleus-oci";
-	}
-
+	g.root = "/run/nucleus-oci";
 	first = cli_parse(argc - 1, argv + 1, global_opts, global_cb, &ctx, &help, &e);
 	if (help) {
 		print_usage();
@@ -140,6 +141,12 @@ int main(int argc, char **argv)
 	if (ctx.version) {
 		print_version();
 		return 0;
+	}
+	g.rootless = rootless_detect(ctx.rootless);
+	if (!ctx.root_given && rootless_use_xdg_runtime_dir()) {
+		snprintf(default_root, sizeof default_root, "%s/nucleus-oci",
+		         getenv("XDG_RUNTIME_DIR"));
+		g.root = default_root;
 	}
 	first += 1;
 	r = log_open(g.log_path, g.log_format && !strcmp(g.log_format, "json"), g.debug);
