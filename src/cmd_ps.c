@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "rootless.h"
 #include "commands.h"
 #include "lifecycle.h"
 #include "util.h"
@@ -131,8 +132,10 @@ static int ps(struct globals *g, const char *id, const char *format, char **args
 		return r;
 	if (!c.state || !strcmp(lifecycle_status(&c), "stopped"))
 		r = nerr_set(e, ESRCH, "container \"%s\": container not running", id);
-	else
+	else if (c.state->cgroup_path)
 		r = cgroup_pids(c.state->cgroup_path, &pids, &n, e);
+	else
+		r = rootless_container_pids(c.state->pid, &pids, &n, e);
 	lifecycle_close(&c);
 	if (r < 0)
 		return r;

@@ -279,14 +279,9 @@ static int parent_setup(struct create_ctx *x, struct nerr *e)
 			}
 		}
 	}
-	if (cfg->process->has_oom_score_adj) {
-		int n = snprintf(buf, sizeof buf, "%d", cfg->process->oom_score_adj);
-		snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)x->pid);
-		r = write_file_at(AT_FDCWD, path, buf, (size_t)n);
-		if (r < 0)
-			return nerr_sys(e, -r, "write oom_score_adj %d",
-			                cfg->process->oom_score_adj);
-	}
+	if (cfg->process->has_oom_score_adj &&
+	    (r = process_attrs_set_oom_score_adj(x->pid, cfg->process->oom_score_adj, e)) < 0)
+		return r;
 	r = sync_send(x->sync_fd, SYNC_GO);
 	return r < 0 ? nerr_sys(e, -r, "write to container init") : 0;
 }
@@ -551,7 +546,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	c->state->rootfs = xstrdup(x.rootfs);
 	c->state->cgroup_path = xstrdup(x.cgroup_path);
 	c->state->created = lifecycle_now();
-	c->state->owner = xstrdup("");
+	c->state->owner = rootless_owner_name();
 	for (size_t i = 0; i < x.cfg->annotations.len; i++)
 		; /* annotations are copied below */
 	if (x.cfg->annotations.len) {
@@ -742,8 +737,9 @@ int container_kill(struct container *c, int sig, bool all, struct nerr *e)
 	_cleanup_close_ int pidfd = -1;
 	const char *status = lifecycle_status(c);
 
-	if (all && c->state && c->state->cgroup_path && strcmp(status, "stopped"))
-		return cgroup_kill_all(c->state->cgroup_path, sig, e);
+	if (all && c->state && strcmp(status, "stopped"))
+		return c->state->cgroup_path ? cgroup_kill_all(c->state->cgroup_path, sig, e)
+		                             : rootless_kill_all(c->state->pid, sig, e);
 	if (!strcmp(status, "stopped"))
 		return nerr_set(e, ESRCH, "container not running");
 	pidfd = lifecycle_pidfd(c->state);
@@ -783,6 +779,8 @@ int container_delete(struct container *c, bool force, struct nerr *e)
 			if (cgroup_is_frozen(c->state->cgroup_path))
 				cgroup_freeze(c->state->cgroup_path, false, e);
 			cgroup_kill_all(c->state->cgroup_path, SIGKILL, e);
+		} else if (c->state && pidfd >= 0) {
+			rootless_kill_all(c->state->pid, SIGKILL, e);
 		}
 		if (pidfd >= 0) {
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);

@@ -11,6 +11,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +129,26 @@ int rootless_cgroup_fallback(char **path, const struct oci_resources *res, int e
 	return 0;
 }
 
+char *rootless_owner_name(void)
+{
+	struct passwd *pw;
+
+	if (geteuid() == 0)
+		return xstrdup("");
+	pw = getpwuid(geteuid());
+	return pw ? xstrdup(pw->pw_name) : xasprintf("%u", (unsigned)geteuid());
+}
+
+int rootless_need_cgroup(const char *id, const char *cgroup_path, const char *what, struct nerr *e)
+{
+	if (cgroup_path)
+		return 0;
+	return nerr_set(e, ENOTSUP,
+	                "container \"%s\" has no cgroup (it was created rootless, where cgroups "
+	                "could not be used): %s needs one",
+	                id, what);
+}
+
 static int stat_pid_ns(pid_t pid, struct stat *sb)
 {
 	char p[64];
@@ -175,5 +197,19 @@ int rootless_container_pids(pid_t init, pid_t **pids, size_t *n, struct nerr *e)
 			pids_push(pids, n, &cap, (pid_t)pid);
 	}
 	closedir(d);
+	return 0;
+}
+
+int rootless_kill_all(pid_t init, int sig, struct nerr *e)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n;
+	int r = rootless_container_pids(init, &pids, &n, e);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if (kill(pids[i], sig) < 0 && errno != ESRCH)
+			return nerr_sys(e, errno, "kill process %d", (int)pids[i]);
 	return 0;
 }

@@ -38,8 +38,17 @@ const char *rootless_first_limit(const struct oci_resources *res);
  */
 int rootless_cgroup_fallback(char **path, const struct oci_resources *res, int err, struct nerr *e);
 
+/* The owner shown by `list`: "" for root (shown as root), else the user's name. */
+char *rootless_owner_name(void);
+
+/* An error naming the command when a container has no cgroup (made rootless
+ * where cgroups could not be used); 0 when it has one. */
+int rootless_need_cgroup(const char *id, const char *cgroup_path, const char *what, struct nerr *e);
+
 /* The processes of a container that has no cgroup: those in the pid
  * namespace of its init when it has one of its own, else the init alone. */
 int rootless_container_pids(pid_t init, pid_t **pids, size_t *n, struct nerr *e);
+/* Signal every one of them (kill --all, delete --force without a cgroup). */
+int rootless_kill_all(pid_t init, int sig, struct nerr *e);
 
 #endif
