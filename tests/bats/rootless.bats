@@ -410,8 +410,10 @@ rl_podman_cleanup() {
 		[ -x "$p" ] || continue
 		as_user timeout -k 10 120 "$p" rm --all --force --time 0 >/dev/null 2>&1 || true
 	done
-	pid=$(cat "$RL_DIR/xdg/libpod/tmp/pause.pid" 2>/dev/null) || return 0
-	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+	for p in "$RL_DIR/pm/tmp/pause.pid" "$RL_DIR/xdg/libpod/tmp/pause.pid"; do
+		pid=$(cat "$p" 2>/dev/null) || continue
+		[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+	done
 }
 
 podman_cycle() {
