@@ -516,7 +516,9 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	if (r < 0)
 		goto fail;
 	a.cgroup_path = x.cgroup_path;
-	a.cgroup_self_join = x.cgroup_path && !has_user_ns(x.cfg);
+	/* With systemd the cgroup exists only once the init does: the parent
+	 * starts the scope with it and joins it to the other hierarchies. */
+	a.cgroup_self_join = x.cgroup_path && !has_user_ns(x.cfg) && !cgroup_uses_systemd();
 	a.dumpable_until_setup = geteuid() != 0;
 	{
 		const int close_in_child[] = {c->dirfd, c->rootfd, sv[0]};
@@ -541,7 +543,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		struct oci_resources res = x.cfg->linux_.resources;
 		if (g->rootless)
 			res.n_devices = 0;
-		r = cgroup_apply_config(x.cgroup_path, &res, x.cfg->linux_.devices,
+		r = cgroup_apply_config(x.cgroup_path, x.pid, &res, x.cfg->linux_.devices,
 		                        x.cfg->linux_.n_devices, e);
 		if (r < 0)
 			goto fail;
@@ -557,6 +559,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	c->state->bundle = xstrdup(x.bundle);
 	c->state->rootfs = xstrdup(x.rootfs);
 	c->state->cgroup_path = xstrdup(x.cgroup_path);
+	c->state->systemd_cgroup = cgroup_uses_systemd();
 	c->state->created = lifecycle_now();
 	c->state->owner = rootless_owner_name();
 	for (size_t i = 0; i < x.cfg->annotations.len; i++)

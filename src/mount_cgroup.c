@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup_internal.h"
+#include "cgroup_fs.h"
 #include "mounts.h"
 #include "util.h"
 
