@@ -160,9 +160,13 @@ static int create_container_hooks(struct init_args *a, struct nerr *e)
 	return hooks_run(&a->cfg->hooks.create_container, "createContainer", a->state_fd, e);
 }
 
+/* The init leads a session of its own, terminal or not (as with runc):
+ * nothing ties it to the caller's session, and CRIU can dump it. */
 static int setup_console(struct init_args *a, struct nerr *e)
 {
 	int r;
+	if (setsid() < 0 && errno != EPERM)
+		return nerr_sys(e, errno, "setsid");
 	if (a->console_fd < 0)
 		return 0;
 	r = terminal_setup(a->console_fd, &a->cfg->process->console_size, true, false, e);
