@@ -12,12 +12,12 @@ export DEBIAN_FRONTEND=noninteractive
 build="build-essential autoconf automake libtool pkg-config libyajl-dev libseccomp-dev libcap-dev
 	libsystemd-dev criu libprotobuf-c-dev go-md2man busybox-static jq"
 # bats and the tools the tests call, the other runtimes and engines they
-# compare with or drive, QEMU, debootstrap and e2fsprogs for the VM tests, the
+# compare with or drive (uidmap: newuidmap for rootless tests), QEMU, debootstrap and e2fsprogs for the VM tests, the
 # shells and man for the completion and man page tests, debhelper and lintian
 # for the Debian package
 test="$build bats clang clang-format valgrind runc crun util-linux bsdutils procps iproute2 python3
 	qemu-system-x86 libcap2-bin podman conmon containernetworking-plugins containerd
-	debootstrap e2fsprogs iptables man-db bash-completion zsh fish debhelper lintian"
+	debootstrap e2fsprogs iptables man-db bash-completion zsh fish debhelper lintian uidmap"
 # make bench: the same runtimes, timed
 bench="$test hyperfine gnuplot-nox time linux-perf strace"
 list=false

@@ -13,7 +13,7 @@ struct globals {
 	const char *log_format;
 	bool debug;
 	bool systemd_cgroup;
-	bool rootless_env;     /* not running as root */
+	bool rootless;         /* --rootless, or detected: not root of the host */
 	const char *criu_path; /* --criu: the criu binary (default: criu from PATH) */
 };
 

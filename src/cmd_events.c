@@ -12,6 +12,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "cgroup.h"
+#include "rootless.h"
 #include "commands.h"
 #include "lifecycle.h"
 #include "util.h"
@@ -257,6 +258,10 @@ static int events(struct globals *g, const char *id, const struct events_opts *o
 	if (!c.state || !strcmp(lifecycle_status(&c), "stopped")) {
 		lifecycle_close(&c);
 		return nerr_set(e, ESRCH, "container \"%s\": container not running", id);
+	}
+	if ((r = rootless_need_cgroup(id, c.state->cgroup_path, "events", e)) < 0) {
+		lifecycle_close(&c);
+		return r;
 	}
 	path = xstrdup(c.state->cgroup_path);
 	pidfd = lifecycle_pidfd(c.state);

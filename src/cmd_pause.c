@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "rootless.h"
 #include "commands.h"
 #include "lifecycle.h"
 #include "util.h"
@@ -38,7 +39,8 @@ static int pause_or_resume(struct globals *g, int argc, char **argv, bool pause)
 		nerr_set(&e, EINVAL, "container \"%s\" is %s: container not running", c.id, status);
 	else if (!pause && strcmp(status, "paused"))
 		nerr_set(&e, EINVAL, "container \"%s\" is %s: container not paused", c.id, status);
-	else if (cgroup_freeze(c.state->cgroup_path, pause, &e) == 0) {
+	else if (rootless_need_cgroup(c.id, c.state->cgroup_path, name, &e) == 0 &&
+	         cgroup_freeze(c.state->cgroup_path, pause, &e) == 0) {
 		free(c.state->status);
 		c.state->status = xstrdup(pause ? "paused" : "running");
 		lifecycle_save(&c, &e);

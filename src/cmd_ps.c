@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "rootless.h"
 #include "commands.h"
 #include "lifecycle.h"
 #include "util.h"
@@ -131,12 +132,14 @@ static int ps(struct globals *g, const char *id, const char *format, char **args
 		return r;
 	if (!c.state) {
 		r = nerr_set(e, ESRCH, "container \"%s\": container not running", id);
-	} else {
+	} else if (c.state->cgroup_path) {
 		/* As runc: a stopped container lists what its cgroup still holds
 		 * (processes on their way out), or nothing once it is gone. */
 		r = cgroup_pids(c.state->cgroup_path, &pids, &n, e);
 		if (r == -ENOENT && !strcmp(lifecycle_status(&c), "stopped"))
 			r = 0;
+	} else {
+		r = rootless_container_pids(c.state->pid, &pids, &n, e);
 	}
 	lifecycle_close(&c);
 	if (r < 0)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "rootless.h"
 #include "commands.h"
 #include "lifecycle.h"
 #include "util.h"
@@ -263,7 +264,7 @@ static int update(struct globals *g, const char *id, const struct update_opts *o
 	if (!strcmp(status, "stopped") || !strcmp(status, "creating"))
 		r = nerr_set(e, EINVAL, "container \"%s\" is %s: container not running", id,
 		             status);
-	else
+	else if ((r = rootless_need_cgroup(id, c.state->cgroup_path, "update", e)) == 0)
 		r = cgroup_update(c.state->cgroup_path, res, e);
 	lifecycle_close(&c);
 	oci_resources_free(res);

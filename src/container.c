@@ -28,11 +28,13 @@
 #include "mounts.h"
 #include "process.h"
 #include "process_attrs.h"
+#include "rootless.h"
 #include "seccomp_cache.h"
 #include "seccomp_filter.h"
 #include "trace.h"
 #include "sync.h"
 #include "terminal.h"
+#include "userns.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -267,22 +269,6 @@ static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int clo
 	return pid;
 }
 
-static int write_id_map(pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n,
-                        struct nerr *e)
-{
-	char path[64], buf[4096];
-	size_t len = 0;
-	int r;
-	for (size_t i = 0; i < n && len < sizeof buf; i++)
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n",
-		                        m[i].container_id, m[i].host_id, m[i].size);
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	r = write_file_at(AT_FDCWD, path, buf, len);
-	if (r < 0)
-		return nerr_sys(e, -r, "write %s", file);
-	return 0;
-}
-
 static int parent_setup(struct create_ctx *x, struct nerr *e)
 {
 	const struct oci_config *cfg = x->cfg;
@@ -294,19 +280,9 @@ static int parent_setup(struct create_ctx *x, struct nerr *e)
 		return r;
 	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++) {
 		const struct oci_namespace *ns = &cfg->linux_.namespaces[i];
-		if (ns->type == OCI_NS_USER && !ns->path) {
-			if (geteuid() != 0) {
-				snprintf(path, sizeof path, "/proc/%d/setgroups", (int)x->pid);
-				write_file_at(AT_FDCWD, path, "deny", 4);
-			}
-			r = write_id_map(x->pid, "uid_map", cfg->linux_.uid_mappings,
-			                 cfg->linux_.n_uid_mappings, e);
-			if (r == 0)
-				r = write_id_map(x->pid, "gid_map", cfg->linux_.gid_mappings,
-				                 cfg->linux_.n_gid_mappings, e);
-			if (r < 0)
-				return nerr_wrap(e, "user namespace");
-		}
+		if (ns->type == OCI_NS_USER && !ns->path &&
+		    userns_write_maps(x->pid, &cfg->linux_, e) < 0)
+			return nerr_wrap(e, "user namespace");
 		if (ns->type == OCI_NS_TIME && !ns->path) {
 			for (size_t j = 0; j < cfg->linux_.n_time_offsets; j++) {
 				const struct oci_time_offset *t = &cfg->linux_.time_offsets[j];
@@ -320,14 +296,9 @@ static int parent_setup(struct create_ctx *x, struct nerr *e)
 			}
 		}
 	}
-	if (cfg->process->has_oom_score_adj) {
-		int n = snprintf(buf, sizeof buf, "%d", cfg->process->oom_score_adj);
-		snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)x->pid);
-		r = write_file_at(AT_FDCWD, path, buf, (size_t)n);
-		if (r < 0)
-			return nerr_sys(e, -r, "write oom_score_adj %d",
-			                cfg->process->oom_score_adj);
-	}
+	if (cfg->process->has_oom_score_adj &&
+	    (r = process_attrs_set_oom_score_adj(x->pid, cfg->process->oom_score_adj, e)) < 0)
+		return r;
 	r = sync_send(x->sync_fd, SYNC_GO);
 	return r < 0 ? nerr_sys(e, -r, "write to container init") : 0;
 }
@@ -571,12 +542,15 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		x.cgroup_made = false; /* frozen or in use: not ours to remove */
 	if (r > 0)
 		close(openat(c->dirfd, CGROUP_SHARED_MARK, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	else if (r < 0 && r != -EBUSY && g->rootless)
+		r = rootless_cgroup_fallback(&x.cgroup_path, &x.cfg->linux_.resources, r, e);
 	if (r < 0)
 		goto fail;
 	a.cgroup_path = x.cgroup_path;
 	/* With systemd the cgroup exists only once the init does: the parent
 	 * starts the scope with it and joins it to the other hierarchies. */
-	a.cgroup_self_join = !has_user_ns(x.cfg) && !cgroup_uses_systemd();
+	a.cgroup_self_join = x.cgroup_path && !has_user_ns(x.cfg) && !cgroup_uses_systemd();
+	a.dumpable_until_setup = geteuid() != 0;
 	{
 		const int close_in_child[] = {c->dirfd, c->rootfd, sv[0]};
 		x.pid = spawn_init(&x, &a, close_in_child, ARRAY_SIZE(close_in_child), e);
@@ -601,11 +575,18 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		if (r < 0)
 			goto fail;
 	}
-	r = cgroup_apply_config(x.cgroup_path, x.pid, &x.cfg->linux_.resources, e);
-	if (r == -EEXIST)
-		x.cgroup_made = false; /* a systemd unit of that name: not ours to stop */
-	if (r < 0)
-		goto fail;
+	if (x.cgroup_path) {
+		/* Rootless, device rules cannot be enforced (and the host's
+		 * permissions on the nodes apply): only the limits are. */
+		struct oci_resources res = x.cfg->linux_.resources;
+		if (g->rootless)
+			res.n_devices = 0;
+		r = cgroup_apply_config(x.cgroup_path, x.pid, &res, e);
+		if (r == -EEXIST)
+			x.cgroup_made = false; /* a systemd unit of that name: not ours to stop */
+		if (r < 0)
+			goto fail;
+	}
 	proc_start_time(x.pid, &start_time, NULL);
 
 	c->state = xcalloc(1, sizeof *c->state);
@@ -619,7 +600,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	c->state->cgroup_path = xstrdup(x.cgroup_path);
 	c->state->systemd_cgroup = cgroup_uses_systemd();
 	c->state->created = lifecycle_now();
-	c->state->owner = xstrdup("");
+	c->state->owner = rootless_owner_name();
 	for (size_t i = 0; i < x.cfg->annotations.len; i++)
 		; /* annotations are copied below */
 	if (x.cfg->annotations.len) {
@@ -639,7 +620,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 
 	/* Without a user namespace the init moves itself into the v1
 	 * hierarchies (see init.c); otherwise it may lack the permission. */
-	if (!a.cgroup_self_join) {
+	if (x.cgroup_path && !a.cgroup_self_join) {
 		r = cgroup_enter(x.cgroup_path, x.pid, x.in_cgroup, e);
 		if (r < 0)
 			goto fail;
@@ -828,8 +809,9 @@ int container_kill(struct container *c, int sig, bool all, struct nerr *e)
 	_cleanup_close_ int pidfd = -1;
 	const char *status = lifecycle_status(c);
 
-	if (all && c->state && c->state->cgroup_path && strcmp(status, "stopped"))
-		return kill_all(c, sig, e);
+	if (all && c->state && strcmp(status, "stopped"))
+		return c->state->cgroup_path ? kill_all(c, sig, e)
+		                             : rootless_kill_all(c->state->pid, sig, e);
 	if (!strcmp(status, "stopped"))
 		return nerr_set(e, ESRCH, "container not running");
 	pidfd = lifecycle_pidfd(c->state);
@@ -869,6 +851,8 @@ int container_delete(struct container *c, bool force, struct nerr *e)
 			if (cgroup_is_frozen(c->state->cgroup_path))
 				cgroup_freeze(c->state->cgroup_path, false, e);
 			kill_all(c, SIGKILL, e);
+		} else if (c->state && pidfd >= 0) {
+			rootless_kill_all(c->state->pid, SIGKILL, e);
 		}
 		if (pidfd >= 0) {
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);

@@ -95,13 +95,7 @@ static int child_enter(struct exec_ctx *x, struct nerr *e)
 
 static int child_oom_score(const struct oci_process *p, struct nerr *e)
 {
-	char buf[32];
-	int n, r;
-	if (!p->has_oom_score_adj)
-		return 0;
-	n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-	r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t)n);
-	return r < 0 ? nerr_sys(e, -r, "write oom_score_adj %d", p->oom_score_adj) : 0;
+	return p->has_oom_score_adj ? process_attrs_set_oom_score_adj(0, p->oom_score_adj, e) : 0;
 }
 
 /* The same confinement as the container's init: bounding set, user,
@@ -281,8 +275,17 @@ static int exec_start(struct exec_ctx *x, int relay_fd, int *status, struct nerr
 	r = sync_socketpair(sv);
 	if (r < 0)
 		return nerr_sys(e, -r, "socketpair");
-	/* Our children are born in the container's pid namespace. */
-	if ((x->ns_flags & CLONE_NEWPID) && setns(x->init_pidfd, CLONE_NEWPID) < 0) {
+	/* Our children are born in the container's pid namespace.  Without
+	 * root, only its user namespace lets us in; entering that keeps our
+	 * own ids, so our files stay ours. */
+	if ((x->ns_flags & CLONE_NEWPID) && geteuid() != 0 && (x->ns_flags & CLONE_NEWUSER)) {
+		if (setns(x->init_pidfd, CLONE_NEWUSER | CLONE_NEWPID) < 0) {
+			r = nerr_sys(e, errno,
+			             "join the user and pid namespaces of the container's init");
+			goto out;
+		}
+		x->ns_flags &= ~CLONE_NEWUSER;
+	} else if ((x->ns_flags & CLONE_NEWPID) && setns(x->init_pidfd, CLONE_NEWPID) < 0) {
 		r = nerr_sys(e, errno, "join the pid namespace of the container's init");
 		goto out;
 	}

@@ -354,13 +354,18 @@ void init_main(struct init_args *a)
 	int rootfd = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* Not dumpable until execve: the container cannot reach our memory or binary. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Not dumpable until execve: the container cannot reach our memory or
+	 * binary.  An unprivileged parent can write our id maps and
+	 * oom_score_adj only while our /proc files are its own: nothing of the
+	 * container exists before it is done. */
+	if (!a->dumpable_until_setup)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	STEP("execCPUAffinity", process_attrs_cpu_affinity(a->cfg->process, false, &e));
 	STEP("cgroup", join_cgroup(a, &e));
 	STEP("namespaces", join_namespaces(a, &e));
 	STEP("parent setup", parent_setup(a, &e));
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	STEP("execCPUAffinity", process_attrs_cpu_affinity(a->cfg->process, true, &e));
 	STEP("user namespace", become_root(a, &e));
 	STEP("namespaces", enter_late_namespaces(a, &e));

@@ -17,6 +17,7 @@ struct init_args {
 	const char *cgroup_path;     /* the container's cgroup */
 	bool cgroup_self_join;       /* the init joins its v1 hierarchies itself */
 	bool cgroup_in_unified;      /* clone3 put it in its cgroup2 cgroup already */
+	bool dumpable_until_setup;   /* an unprivileged parent writes our /proc files */
 	int sync_fd;                 /* our end of the socketpair */
 	int fifo_fd;                 /* O_PATH fd of exec.fifo; -1 for none */
 	int ns_fds[OCI_NS_COUNT];    /* namespaces to join (path given), -1 otherwise */

@@ -12,12 +12,13 @@
 #include "commands.h"
 #include "log.h"
 #include "oci_spec.h"
+#include "rootless.h"
 
 enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD_CGROUP, G_VERSION, G_CRIU, G_ROOTLESS };
 
 static const struct cli_opt global_opts[] = {
     {"root", 0, true, G_ROOT,
-     "state directory (default /run/nucleus-oci, or $XDG_RUNTIME_DIR/nucleus-oci if not root)"},
+     "state directory (default /run/nucleus-oci; rootless: $XDG_RUNTIME_DIR/nucleus-oci)"},
     {"log", 0, true, G_LOG, "write messages to this file (errors also go to stderr)"},
     {"log-format", 0, true, G_LOG_FORMAT, "format of --log: text (default) or json"},
     {"debug", 0, false, G_DEBUG, "log debug messages too"},
@@ -26,7 +27,8 @@ static const struct cli_opt global_opts[] = {
     {"version", 'v', false, G_VERSION, "print the version"},
     {"criu", 0, true, G_CRIU, "the criu binary for checkpoint and restore"},
     {"rootless", 0, true, G_ROOTLESS,
-     "accepted for compatibility and ignored: true, false or auto"},
+     "auto (default: not root of the host), true or false: run without cgroups "
+     "when they cannot be used"},
     {NULL, 0, false, 0, NULL},
 };
 /* What each global option's value is, for --help, in the order above. */
@@ -61,6 +63,8 @@ static const struct {
 struct global_ctx {
 	struct globals *g;
 	bool version;
+	bool root_given;
+	enum rootless_mode rootless;
 };
 
 static int global_cb(void *vctx, int id, const char *arg, struct nerr *e)
@@ -69,6 +73,7 @@ static int global_cb(void *vctx, int id, const char *arg, struct nerr *e)
 	switch (id) {
 	case G_ROOT:
 		ctx->g->root = arg;
+		ctx->root_given = true;
 		break;
 	case G_LOG:
 		ctx->g->log_path = arg;
@@ -88,6 +93,8 @@ static int global_cb(void *vctx, int id, const char *arg, struct nerr *e)
 	case G_VERSION:
 		ctx->version = true;
 		break;
+	case G_ROOTLESS:
+		return rootless_parse_mode(arg, &ctx->rootless, e);
 	case G_CRIU:
 		ctx->g->criu_path = arg;
 		break;
@@ -154,15 +161,7 @@ int main(int argc, char **argv)
 	bool help;
 	int first, r;
 
-	g.rootless_env = geteuid() != 0;
-	if (g.rootless_env && getenv("XDG_RUNTIME_DIR")) {
-		snprintf(default_root, sizeof default_root, "%s/nucleus-oci",
-		         getenv("XDG_RUNTIME_DIR"));
-		g.root = default_root;
-	} else {
-		g.root = "/run/nucleus-oci";
-	}
-
+	g.root = "/run/nucleus-oci";
 	first = cli_parse(argc - 1, argv + 1, global_opts, global_cb, &ctx, &help, &e);
 	if (help) {
 		print_usage();
@@ -175,6 +174,12 @@ int main(int argc, char **argv)
 	if (ctx.version) {
 		print_version();
 		return 0;
+	}
+	g.rootless = rootless_detect(ctx.rootless);
+	if (!ctx.root_given && rootless_use_xdg_runtime_dir()) {
+		snprintf(default_root, sizeof default_root, "%s/nucleus-oci",
+		         getenv("XDG_RUNTIME_DIR"));
+		g.root = default_root;
 	}
 	first += 1;
 	r = log_open(g.log_path, g.log_format && !strcmp(g.log_format, "json"), g.debug);

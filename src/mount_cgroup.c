@@ -166,6 +166,13 @@ int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struc
 		return nerr_sys(e, -dir, "mount %s: reopen", m->destination);
 	for (int i = 0; r == 0 && i < l->n; i++)
 		r = mount_hierarchy(rootfd, dir, &l->h[i], m, fl, e);
+	if (r == -EPERM) {
+		/* A user namespace may not mount v1 hierarchies: leave the place
+		 * empty for the caller's fallback (a bind of the host's). */
+		snprintf(tpath, sizeof tpath, "/proc/self/fd/%d", dir);
+		umount2(tpath, MNT_DETACH);
+		return r;
+	}
 	if (r == 0 && (fl & MS_RDONLY)) {
 		snprintf(tpath, sizeof tpath, "/proc/self/fd/%d", dir);
 		if (mount(NULL, tpath, NULL, MS_BIND | MS_REMOUNT | fl, NULL) < 0)

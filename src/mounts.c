@@ -361,6 +361,44 @@ static int open_destination(int rootfd, const struct oci_mount *m, const struct 
 	return fd;
 }
 
+/*
+ * In a user namespace the kernel refuses a sysfs whose network namespace,
+ * an mqueue whose IPC namespace, and cgroup v1 hierarchies, that the user
+ * namespace does not own (EPERM): the host's view is bound instead (rbind for
+ * /sys and /sys/fs/cgroup), with the flags asked for, as runc does.
+ */
+static int mount_host_view(int rootfd, int target, const struct oci_mount *m, struct mount_plan *pl,
+                           struct nerr *e)
+{
+	static const struct {
+		const char *type, *source;
+		bool rec;
+	} views[] = {
+	    {"sysfs", "/sys", true},
+	    {"mqueue", "/dev/mqueue", false},
+	    {"cgroup", "/sys/fs/cgroup", true},
+	    {"cgroup2", "/sys/fs/cgroup", true},
+	};
+	struct oci_mount b = *m;
+	char why[sizeof e->msg];
+
+	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
+		if (!is_type(m, views[i].type))
+			continue;
+		snprintf(why, sizeof why, "%s", e->msg);
+		log_debug("%s; binding the host's %s instead", why, views[i].source);
+		b.source = (char *)views[i].source;
+		pl->bind = true;
+		pl->rbind = views[i].rec;
+		if (views[i].rec && (pl->flags & MS_RDONLY))
+			pl->rec_set |= MOUNT_ATTR_RDONLY;
+		if (mount_bind(rootfd, target, &b, pl, -1, e) < 0)
+			return nerr_wrap(e, "%s, and the fallback failed", why);
+		return 0;
+	}
+	return -EPERM;
+}
+
 static int mount_one(int rootfd, const struct oci_mount *m, int prepared, struct nerr *e)
 {
 	struct mount_plan pl;
@@ -383,8 +421,10 @@ static int mount_one(int rootfd, const struct oci_mount *m, int prepared, struct
 	if (pl.bind)
 		return mount_bind(rootfd, target, m, &pl, prepared, e);
 	if (is_type(m, "cgroup"))
-		return mounts_cgroup(rootfd, target, m, &pl, e);
-	return mount_fs(rootfd, target, m, &pl, e);
+		r = mounts_cgroup(rootfd, target, m, &pl, e);
+	else
+		r = mount_fs(rootfd, target, m, &pl, e);
+	return r == -EPERM ? mount_host_view(rootfd, target, m, &pl, e) : r;
 }
 
 /* ---- the rootfs ------------------------------------------------------------------- */

@@ -250,3 +250,27 @@ int process_attrs_cpu_affinity(const struct oci_process *p, bool final, struct n
 		return nerr_sys(e, errno, "process.execCPUAffinity.%s \"%s\"", field, list);
 	return 0;
 }
+
+int process_attrs_set_oom_score_adj(pid_t pid, int value, struct nerr *e)
+{
+	char path[64], buf[32], now[32] = "";
+	_cleanup_free_ char *cur = NULL;
+	size_t len = 0;
+	int n = snprintf(buf, sizeof buf, "%d", value), r;
+
+	if (pid)
+		snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)pid);
+	else
+		snprintf(path, sizeof path, "/proc/self/oom_score_adj");
+	r = write_file_at(AT_FDCWD, path, buf, (size_t)n);
+	if (r == 0)
+		return 0;
+	if ((r == -EACCES || r == -EPERM) && read_file_at(AT_FDCWD, path, &cur, &len, e) == 0)
+		snprintf(now, sizeof now, "%.*s", (int)strcspn(cur, "\n"), cur);
+	if (now[0])
+		return nerr_set(e, -r,
+		                "write oom_score_adj %d: %s (process.oomScoreAdj: the current "
+		                "value is %s; only a privileged process may set a lower one)",
+		                value, strerror(-r), now);
+	return nerr_sys(e, -r, "write oom_score_adj %d", value);
+}

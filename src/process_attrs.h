@@ -4,6 +4,8 @@
 #ifndef NUCLEUS_PROCESS_ATTRS_H
 #define NUCLEUS_PROCESS_ATTRS_H
 
+#include <sys/types.h>
+
 #include "error.h"
 #include "oci_spec.h"
 
@@ -20,5 +22,9 @@ int process_attrs_apply(const struct oci_process *p, const struct oci_personalit
                         struct nerr *e);
 /* execCPUAffinity.initial (before joining the cgroup) or .final (after). */
 int process_attrs_cpu_affinity(const struct oci_process *p, bool final, struct nerr *e);
+
+/* Write process.oomScoreAdj to /proc/<pid>/oom_score_adj (pid 0: ourselves).
+ * Lowering it needs CAP_SYS_RESOURCE: the error says so, with the current value. */
+int process_attrs_set_oom_score_adj(pid_t pid, int value, struct nerr *e);
 
 #endif

@@ -40,8 +40,21 @@ int security_apply_rlimits(const struct oci_process *p, struct nerr *e)
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		const struct oci_rlimit *rl = &p->rlimits[i];
 		struct rlimit lim = {.rlim_cur = rl->soft, .rlim_max = rl->hard};
-		if (setrlimit(rl->resource, &lim) < 0)
-			return nerr_sys(e, errno, "setrlimit %s", rl->type);
+		struct rlimit now;
+		if (setrlimit(rl->resource, &lim) == 0)
+			continue;
+		/* Raising a hard limit needs CAP_SYS_RESOURCE, which rootless
+		 * containers (and some hosts' root) lack: say what may be set. */
+		if (errno == EPERM && getrlimit(rl->resource, &now) == 0 &&
+		    lim.rlim_max > now.rlim_max)
+			return nerr_set(
+			    e, EPERM,
+			    "setrlimit %s: Operation not permitted (process.rlimits: hard "
+			    "%llu is above the current hard limit %llu, which only a "
+			    "privileged process may raise)",
+			    rl->type, (unsigned long long)lim.rlim_max,
+			    (unsigned long long)now.rlim_max);
+		return nerr_sys(e, errno, "setrlimit %s", rl->type);
 	}
 	return 0;
 }
