@@ -20,6 +20,7 @@
 
 #include "cgroup.h"
 #include "hooks.h"
+#include "inroot.h"
 #include "mounts.h"
 #include "process.h"
 #include "process_attrs.h"
@@ -183,10 +184,10 @@ static int make_cwd(struct init_args *a, struct nerr *e)
 	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return nerr_sys(e, errno, "open the container root");
-	fd = mounts_open_in_root(root, cwd, O_PATH, false, e);
+	fd = inroot_open(root, cwd, O_PATH, false, e);
 	/* Found, or not makeable: the cwd step reports why it cannot enter it. */
 	if (fd == -ENOENT)
-		mounts_mkpath_in_root(root, cwd, false, e);
+		inroot_mkpath(root, cwd, false, e);
 	return 0;
 }
 

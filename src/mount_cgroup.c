@@ -5,6 +5,8 @@
  * cgroup2 at "unified"), laid out as runc does, with cpu,cpuacct links.
  * With a cgroup namespace each mount shows the container its own cgroup.
  */
+#include "mount_cgroup.h"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,7 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup_internal.h"
-#include "mounts.h"
+#include "inroot.h"
 #include "util.h"
 
 /* A host hierarchy directly under /sys/fs/cgroup: its name there; NULL otherwise. */
@@ -56,8 +58,8 @@ static int mount_hierarchy(int dir, const struct cg_hierarchy *h, const struct o
 	return 0;
 }
 
-int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struct mount_plan *pl,
-                  struct nerr *e)
+int mount_cgroup_setup(int rootfd, int target, const struct oci_mount *m,
+                       const struct mount_plan *pl, struct nerr *e)
 {
 	unsigned long fl = pl->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY);
 	const struct cg_layout *l;
@@ -79,7 +81,7 @@ int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struc
 	if (mount("tmpfs", tpath, "tmpfs", fl & ~MS_RDONLY, "mode=755") < 0)
 		return nerr_sys(e, errno, "mount %s (tmpfs for cgroups)", m->destination);
 	/* The fd we mounted on is the covered directory: reopen to reach the tmpfs. */
-	dir = mounts_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, false, e);
+	dir = inroot_open(rootfd, m->destination, O_PATH | O_DIRECTORY, false, e);
 	if (dir < 0)
 		return nerr_sys(e, -dir, "mount %s: reopen", m->destination);
 	for (int i = 0; r == 0 && i < l->n; i++)

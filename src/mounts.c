@@ -13,95 +13,19 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "context.h"
 #include "devices.h"
+#include "inroot.h"
+#include "mount_cgroup.h"
 #include "log.h"
 #include "util.h"
-
-int mounts_open_in_root(int rootfd, const char *path, int flags, bool nofollow_last, struct nerr *e)
-{
-	struct open_how how = {
-	    .flags = (uint64_t)(flags | O_CLOEXEC | (nofollow_last ? O_NOFOLLOW : 0)),
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	const char *rel = path;
-	int fd;
-	(void)e;
-	while (*rel == '/')
-		rel++;
-	if (*rel == '\0')
-		rel = ".";
-	fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof how);
-	return fd < 0 ? -errno : fd;
-}
-
-static int mkdir_component(int parentfd, const char *name, bool as_file)
-{
-	if (as_file) {
-		int fd = openat(parentfd, name,
-		                O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0)
-			return errno == EEXIST ? 0 : -errno;
-		close(fd);
-		return 0;
-	}
-	if (mkdirat(parentfd, name, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-int mounts_mkpath_in_root(int rootfd, const char *path, bool as_file, struct nerr *e)
-{
-	char buf[PATH_MAX];
-	char *p, *slash;
-
-	if (strlen(path) >= sizeof buf)
-		return nerr_set(e, ENAMETOOLONG, "path %s is too long", path);
-	snprintf(buf, sizeof buf, "%s", path);
-	p = buf;
-	while (*p == '/')
-		p++;
-	while (*p) {
-		bool last;
-		slash = strchr(p, '/');
-		last = slash == NULL || slash[strspn(slash, "/")] == '\0';
-		if (slash)
-			*slash = '\0';
-		if (strcmp(p, ".") && strcmp(p, "..")) {
-			/* the parent of this component, resolved inside the root */
-			_cleanup_close_ int parent = -1;
-			char saved = p > buf ? p[-1] : 0;
-			int r;
-			if (p > buf)
-				p[-1] = '\0';
-			parent = mounts_open_in_root(rootfd, p > buf ? buf : "/",
-			                             O_PATH | O_DIRECTORY, false, e);
-			if (p > buf)
-				p[-1] = saved;
-			if (parent < 0)
-				return nerr_sys(e, -parent, "resolve %s in the container", path);
-			r = mkdir_component(parent, p, as_file && last);
-			if (r < 0)
-				return nerr_sys(e, -r, "create %s in the container", path);
-		}
-		if (!slash)
-			break;
-		*slash = '/';
-		p = slash + 1;
-		while (*p == '/')
-			p++;
-	}
-	return 0;
-}
 
 static int fd_path(char buf[static 32], int fd)
 {
@@ -202,7 +126,7 @@ static int bind_legacy(int rootfd, int target, const struct oci_mount *m,
 	if (!(pl->flags & ~MS_REMOUNT))
 		return 0;
 	/* target is the covered directory: reopen to reach the bind. */
-	mnt = mounts_open_in_root(rootfd, m->destination, O_PATH, false, e);
+	mnt = inroot_open(rootfd, m->destination, O_PATH, false, e);
 	if (mnt < 0)
 		return nerr_sys(e, -mnt, "mount %s: reopen", m->destination);
 	fd_path(tp, mnt);
@@ -276,7 +200,7 @@ static int mount_fs(int rootfd, int target, const struct oci_mount *m, const str
 		                pl->data[0] ? ", " : "", pl->data);
 	if (!pl->tmpcopyup && !pl->rec_set && !pl->rec_clr && !pl->propagation)
 		return 0;
-	mnt = mounts_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, false, e);
+	mnt = inroot_open(rootfd, m->destination, O_PATH | O_DIRECTORY, false, e);
 	if (mnt < 0)
 		return nerr_sys(e, -mnt, "mount %s: reopen", m->destination);
 	if (pl->tmpcopyup) {
@@ -311,9 +235,9 @@ static int copy_source_symlink(int rootfd, const struct oci_mount *m, struct ner
 		return nerr_set(e, EINVAL, "mount %s: copy-symlink needs a file name",
 		                m->destination);
 	*slash = '\0';
-	if (mounts_mkpath_in_root(rootfd, parent[0] ? parent : "/", false, e) < 0)
+	if (inroot_mkpath(rootfd, parent[0] ? parent : "/", false, e) < 0)
 		return nerr_wrap(e, "mount %s", m->destination);
-	dir = mounts_open_in_root(rootfd, parent[0] ? parent : "/", O_PATH | O_DIRECTORY, false, e);
+	dir = inroot_open(rootfd, parent[0] ? parent : "/", O_PATH | O_DIRECTORY, false, e);
 	if (dir < 0)
 		return nerr_sys(e, -dir, "mount %s: resolve parent", m->destination);
 	unlinkat(dir, slash + 1, 0);
@@ -344,12 +268,12 @@ static int open_destination(int rootfd, const struct oci_mount *m, const struct 
 			return nerr_sys(e, errno, "mount %s: source %s", m->destination, m->source);
 		as_file = !S_ISDIR(sb.st_mode);
 	}
-	r = mounts_mkpath_in_root(rootfd, m->destination, as_file, e);
+	r = inroot_mkpath(rootfd, m->destination, as_file, e);
 	if (r < 0)
 		return nerr_wrap(e, "mount %s", m->destination);
 	/* proc and sysfs only on a real directory, never through a symlink
 	 * (the CVE-2019-16884 shape); other destinations follow links inside the root. */
-	fd = mounts_open_in_root(rootfd, m->destination, O_PATH, kernel_fs, e);
+	fd = inroot_open(rootfd, m->destination, O_PATH, kernel_fs, e);
 	if (fd < 0)
 		return nerr_sys(e, -fd, "mount %s: resolve destination", m->destination);
 	if (kernel_fs && (fstat(fd, &sb) < 0 || !S_ISDIR(sb.st_mode))) {
@@ -383,7 +307,7 @@ static int mount_one(int rootfd, const struct oci_mount *m, int prepared, struct
 	if (pl.bind)
 		return mount_bind(rootfd, target, m, &pl, prepared, e);
 	if (is_type(m, "cgroup"))
-		return mounts_cgroup(rootfd, target, m, &pl, e);
+		return mount_cgroup_setup(rootfd, target, m, &pl, e);
 	return mount_fs(rootfd, target, m, &pl, e);
 }
 

@@ -28,15 +28,4 @@ int mounts_finalize(const struct oci_config *cfg, struct nerr *e);
 int mounts_prepare_idmapped(const struct oci_config *cfg, int **fds, struct nerr *e);
 void mounts_close_prepared(int *fds, size_t n);
 
-/* The cgroup mount (one cgroup2, or a tmpfs with one mount per v1 hierarchy). */
-int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struct mount_plan *pl,
-                  struct nerr *e);
-
-/* Resolve `path` inside the tree at rootfd, never leaving it, creating
- * missing directories (and the last component as a file when as_file). */
-int mounts_mkpath_in_root(int rootfd, const char *path, bool as_file, struct nerr *e);
-/* openat2(RESOLVE_IN_ROOT): returns an fd or -errno (e is left untouched). */
-int mounts_open_in_root(int rootfd, const char *path, int flags, bool nofollow_last,
-                        struct nerr *e);
-
 #endif

@@ -18,6 +18,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "inroot.h"
 #include "mounts.h"
 #include "util.h"
 
@@ -80,7 +81,7 @@ static int check_proc(int fd, const char *path, const char *what, struct nerr *e
 static int open_path(int rootfd, const char *path, const char *what, struct stat *sb,
                      struct nerr *e)
 {
-	int fd = mounts_open_in_root(rootfd, path, O_PATH, true, e);
+	int fd = inroot_open(rootfd, path, O_PATH, true, e);
 	if (fd == -ENOENT)
 		return fd;
 	if (fd < 0)
@@ -118,7 +119,7 @@ static int mask_path(int rootfd, const char *path, struct nerr *e)
 		return 0;
 	}
 	/* The /dev/null we bind must really be the null device (CVE-2025-31133 shape). */
-	null = mounts_open_in_root(rootfd, "/dev/null", O_PATH, true, e);
+	null = inroot_open(rootfd, "/dev/null", O_PATH, true, e);
 	if (null < 0 || fstat(null, &nb) < 0 || !S_ISCHR(nb.st_mode) || nb.st_rdev != makedev(1, 3))
 		return nerr_set(e, EPERM,
 		                "mask %s: /dev/null in the container is not the null device", path);
