@@ -344,18 +344,24 @@ int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *pr
 	bool dev_tmpfs = false;
 	int r;
 
-	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+	/* An unbindable / would refuse the bind of the rootfs below: it is set on the
+	 * new / after pivot_root, like every rootfsPropagation. */
+	if (!prop || (prop & MS_UNBINDABLE))
+		prop = MS_SLAVE | MS_REC;
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return nerr_sys(e, errno, "set propagation of / (rootfsPropagation)");
-	/* pivot_root refuses shared mounts around the new root; the propagation
-	 * asked for is set again on the new / after pivot_root. */
+	/* pivot_root refuses a shared new root or a shared parent of it, which a
+	 * non-recursive rootfsPropagation can leave: the parent is made private and
+	 * the rootfs private (shared asked) or a slave; the propagation asked for is
+	 * set again on the new / after pivot_root. */
 	if ((prop & MS_SHARED) && mount(NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
 		return nerr_sys(e, errno, "make / private for pivot_root");
-	if ((prop & MS_SHARED) && rootfs_parent_private(rootfs, e) < 0)
+	if (rootfs_parent_private(rootfs, e) < 0)
 		return -e->errnum;
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return nerr_sys(e, errno, "bind rootfs %s", rootfs);
-	if ((prop & MS_SHARED) && mount(NULL, rootfs, NULL, MS_PRIVATE, NULL) < 0)
-		return nerr_sys(e, errno, "make rootfs %s private", rootfs);
+	if (mount(NULL, rootfs, NULL, (prop & MS_SHARED) ? MS_PRIVATE : MS_SLAVE, NULL) < 0)
+		return nerr_sys(e, errno, "set the propagation of rootfs %s", rootfs);
 	fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return nerr_sys(e, errno, "open rootfs %s", rootfs);

@@ -16,10 +16,11 @@
  * attached in place of a bind of the source.  Runs inside the new mount namespace. */
 int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *prepared, int *rootfd,
                  struct nerr *e);
-/* pivot_root into rootfd (or MS_MOVE + chroot with no_pivot), then apply rootfsPropagation. */
+/* pivot_root into rootfd (or MS_MOVE + chroot with no_pivot). */
 int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *rootfs, bool no_pivot,
                       struct nerr *e);
-/* After entering the root: masked paths, read-only paths, root.readonly. */
+/* After entering the root: masked paths, read-only paths, root.readonly, then
+ * rootfsPropagation on the new /. */
 int mounts_finalize(const struct oci_config *cfg, struct nerr *e);
 
 /* In the parent, before the init is cloned: one detached idmapped mount per idmap/ridmap

@@ -29,9 +29,7 @@
 int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *rootfs, bool no_pivot,
                       struct nerr *e)
 {
-	unsigned long prop = cfg->linux_.rootfs_propagation
-	                         ? mount_opts_propagation(cfg->linux_.rootfs_propagation)
-	                         : 0;
+	(void)cfg;
 	if (fchdir(rootfd) < 0)
 		return nerr_sys(e, errno, "chdir to rootfs %s", rootfs);
 	if (no_pivot) {
@@ -57,9 +55,6 @@ int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *root
 	}
 	if (chdir("/") < 0)
 		return nerr_sys(e, errno, "chdir /");
-	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
-		return nerr_sys(e, errno, "rootfsPropagation \"%s\" on /",
-		                cfg->linux_.rootfs_propagation);
 	return 0;
 }
 
@@ -159,6 +154,9 @@ static int readonly_path(int rootfd, const char *path, struct nerr *e)
 
 int mounts_finalize(const struct oci_config *cfg, struct nerr *e)
 {
+	unsigned long prop = cfg->linux_.rootfs_propagation
+	                         ? mount_opts_propagation(cfg->linux_.rootfs_propagation)
+	                         : 0;
 	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int r;
 	if (root < 0)
@@ -180,5 +178,9 @@ int mounts_finalize(const struct oci_config *cfg, struct nerr *e)
 		    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
 			return nerr_sys(e, errno, "remount / read-only (root.readonly)");
 	}
+	/* Last: an unbindable / would refuse the binds above (masks, console). */
+	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return nerr_sys(e, errno, "rootfsPropagation \"%s\" on /",
+		                cfg->linux_.rootfs_propagation);
 	return 0;
 }

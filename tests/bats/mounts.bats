@@ -291,6 +291,40 @@ assert_nothing_left() {
 	[[ "$(mline /)" != *"master:"* ]]
 }
 
+@test "rootfsPropagation shared, rshared, slave and unbindable work below a shared mount" {
+	# pivot_root refuses a shared parent: the rootfs sits in a shared mount here
+	mount --bind "$BUNDLE" "$BUNDLE"
+	mount --make-shared "$BUNDLE"
+	for p in shared rshared slave rslave unbindable runbindable; do
+		update_config ".linux.rootfsPropagation = \"$p\""
+		mountinfo_of
+		case $p in
+		*shared) [[ "$(mline /)" == *" shared:"* ]] ;;
+		*slave) [[ "$(mline /)" != *" shared:"* ]] ;;
+		*unbindable) [[ "$(mline /)" == *" unbindable "* ]] ;;
+		esac
+	done
+}
+
+@test "rshared bind with rootfsPropagation rshared: mounts propagate host to container and back" {
+	# Kubernetes' Bidirectional mount propagation
+	mount --bind "$SRC" "$SRC"
+	mount --make-rshared "$SRC"
+	mkdir "$SRC/h2c" "$SRC/c2h"
+	update_config '.linux.rootfsPropagation = "rshared" | .process.args = ["sleep", "300"]'
+	update_config '.process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"] | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+	add_mount '{"destination": "/m/prop", "type": "bind", "source": "'"$SRC"'", "options": ["rbind", "rshared"]}'
+	noci run -d mnt-bidir
+	mount -t tmpfs -o size=1m fromhost "$SRC/h2c"
+	echo h >"$SRC/h2c/from-host"
+	run noci exec mnt-bidir cat /m/prop/h2c/from-host
+	[ "$status" -eq 0 ]
+	[ "$output" = h ]
+	noci exec mnt-bidir sh -c 'mount -t tmpfs -o size=1m fromctr /m/prop/c2h && echo c >/m/prop/c2h/from-container'
+	[ "$(cat "$SRC/c2h/from-container")" = c ]
+	grep -q " $SRC/c2h .* - tmpfs fromctr " /proc/self/mountinfo
+}
+
 @test "root.readonly false gives a writable root; --no-pivot works" {
 	update_config '.root.readonly = false'
 	update_config '.process.args = ["sh", "-c", "echo w > /written && cat /written"]'
