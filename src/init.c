@@ -156,8 +156,13 @@ static int create_runtime_hooks(struct init_args *a, struct nerr *e)
 
 /* In the container's namespaces, before pivot_root: the hook path still
  * resolves in the runtime's filesystem, as the spec asks. */
-static int create_container_hooks(struct init_args *a, struct nerr *e)
+/* In the rootfs, as runc runs them: a hook's relative paths are the container's. */
+static int create_container_hooks(struct init_args *a, int rootfd, struct nerr *e)
 {
+	if (a->cfg->hooks.create_container.len == 0)
+		return 0;
+	if (fchdir(rootfd) < 0)
+		return nerr_sys(e, errno, "chdir to rootfs %s", a->rootfs);
 	return hooks_run(&a->cfg->hooks.create_container, "createContainer", a->state_fd, e);
 }
 
@@ -361,7 +366,7 @@ void init_main(struct init_args *a)
 	STEP("keyring", new_keyring(a, &e));
 	STEP("mounts", mounts_setup(a->cfg, a->rootfs, a->prepared_mounts, &rootfd, &e));
 	STEP("createRuntime hooks", create_runtime_hooks(a, &e));
-	STEP("createContainer hooks", create_container_hooks(a, &e));
+	STEP("createContainer hooks", create_container_hooks(a, rootfd, &e));
 	STEP("pivot_root", mounts_enter_root(a->cfg, rootfd, a->rootfs, a->no_pivot, &e));
 	close(rootfd);
 	STEP("console", setup_console(a, &e));
