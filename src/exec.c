@@ -140,7 +140,7 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 	/* Built before seccomp: nothing is allocated under the filter. */
 	argv = process_argv(&p->args);
 	envp = process_envp(&p->env, x->listen_fds);
-	CHILD_STEP("cwd", security_enter_cwd(p->cwd, true, &e));
+	CHILD_STEP("cwd", security_enter_cwd(p->cwd, &plan, &e));
 	CHILD_STEP("user and capabilities", child_confine(x, &plan, &e));
 	CHILD_STEP("executable", init_find_executable(p, exe, sizeof exe, &e));
 	/* Stdio and the passed fds reach the process, nothing else of ours. */

@@ -379,7 +379,7 @@ void init_main(struct init_args *a)
 	STEP("landlock", security_prepare(a->cfg->process, a->seccomp, a->fifo_fd, &plan, &e));
 	STEP("environment", exec_vectors(a, &e));
 	STEP("file descriptors", close_extra_fds(a, &plan, &e));
-	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, true, &e));
+	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, &plan, &e));
 	STEP("user, capabilities, seccomp", confine(a, &plan, &e));
 	STEP("executable", init_find_executable(a->cfg->process, exe, sizeof exe, &e));
 	STEP("ready", report_ready(a, &e));
