@@ -295,6 +295,10 @@ static int mount_one(int rootfd, const struct oci_mount *m, int prepared, struct
 	r = mount_opts_plan(m, &pl, e);
 	if (r < 0)
 		return r;
+	/* A read-only /dev still gets devpts, shm, mqueue, the nodes and the
+	 * console: mounts_finalize makes it read-only once they are in. */
+	if (!strcmp(m->destination, "/dev"))
+		pl.flags &= ~(unsigned long)MS_RDONLY;
 	if (pl.copy_symlink && m->source && lstat(m->source, &sb) == 0 && S_ISLNK(sb.st_mode))
 		return copy_source_symlink(rootfd, m, e);
 	target = open_destination(rootfd, m, &pl, e);

@@ -152,6 +152,32 @@ static int readonly_path(int rootfd, const char *path, struct nerr *e)
 	return 0;
 }
 
+/* The last mount on /dev asked for "ro": it was mounted read-write so that
+ * everything under it could be made; now it turns read-only (itself only). */
+static int dev_readonly(const struct oci_config *cfg, int rootfd, struct nerr *e)
+{
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	_cleanup_close_ int fd = -1;
+	struct mount_plan pl;
+	bool want = false;
+
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		if (strcmp(cfg->mounts[i].destination, "/dev"))
+			continue;
+		if (mount_opts_plan(&cfg->mounts[i], &pl, e) < 0)
+			return -e->errnum;
+		want = (pl.flags & MS_RDONLY) != 0;
+	}
+	if (!want)
+		return 0;
+	fd = inroot_open(rootfd, "/dev", O_PATH | O_DIRECTORY, true, e);
+	if (fd < 0)
+		return nerr_sys(e, -fd, "mount /dev: reopen to make it read-only");
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
+		return nerr_sys(e, errno, "mount /dev: make it read-only");
+	return 0;
+}
+
 int mounts_finalize(const struct oci_config *cfg, struct nerr *e)
 {
 	unsigned long prop = cfg->linux_.rootfs_propagation
@@ -171,6 +197,9 @@ int mounts_finalize(const struct oci_config *cfg, struct nerr *e)
 		if (r < 0)
 			return r;
 	}
+	r = dev_readonly(cfg, root, e);
+	if (r < 0)
+		return r;
 	if (cfg->root.readonly) {
 		/* mount_setattr keeps every other flag, including the locked ones. */
 		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};

@@ -365,6 +365,18 @@ assert_nothing_left() {
 	[[ "$AFTER" == *ro-dir* ]]
 }
 
+@test "a read-only /dev gets devpts, shm, mqueue and the nodes first, then turns read-only" {
+	update_config '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+	update_config '.linux.devices = [{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3}]'
+	mountinfo_of 'stat -c %t:%T /dev/null /dev/mynull; touch /dev/x 2>&1; echo hi >/dev/null && echo null:ok'
+	has_opt "$(mopts /dev)" ro
+	[ "$(fstype /dev/pts)" = devpts ]
+	[ "$(fstype /dev/shm)" = tmpfs ]
+	[ "$(fstype /dev/mqueue)" = mqueue ]
+	! has_opt "$(mopts /dev/shm)" ro
+	[[ "$AFTER" == $'1:3\n1:3\n'*"Read-only file system"*$'\nnull:ok' ]]
+}
+
 @test "linux.devices: c, b, u and p with mode, uid and gid" {
 	update_config '.linux.devices = [
 		{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 384, "uid": 1000, "gid": 1001},
