@@ -22,6 +22,7 @@
 
 #include "context.h"
 #include "devices.h"
+#include "idmap.h"
 #include "inroot.h"
 #include "mount_cgroup.h"
 #include "log.h"
@@ -50,7 +51,7 @@ static uint64_t attrs_of_flags(unsigned long fl)
 /* The flags a bind asks for, applied to the (detached) clone itself.  What the
  * options clear is cleared only where the kernel did not lock it. */
 static int bind_set_flags(int tree, const struct oci_mount *m, const struct mount_plan *pl,
-                          struct nerr *e)
+                          bool locked, struct nerr *e)
 {
 	struct mount_attr a = {.attr_set = attrs_of_flags(pl->flags),
 	                       .attr_clr = attrs_of_flags(pl->clear)};
@@ -73,9 +74,9 @@ static int bind_set_flags(int tree, const struct oci_mount *m, const struct moun
 	}
 	if (!a.attr_set && !a.attr_clr)
 		return 0;
-	if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof a) == 0)
+	if (!locked && mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof a) == 0)
 		return 0;
-	if (errno == EPERM && a.attr_clr) {
+	if (locked || (errno == EPERM && a.attr_clr)) {
 		log_debug("mount %s: the source has locked flags; keeping them", m->destination);
 		a.attr_clr = 0;
 		a.attr_set &= ~(uint64_t)MOUNT_ATTR__ATIME;
@@ -86,9 +87,9 @@ static int bind_set_flags(int tree, const struct oci_mount *m, const struct moun
 }
 
 static int set_recursive_attrs(int mnt, const struct oci_mount *m, const struct mount_plan *pl,
-                               struct nerr *e)
+                               bool locked, struct nerr *e)
 {
-	struct mount_attr a = {.attr_set = pl->rec_set, .attr_clr = pl->rec_clr};
+	struct mount_attr a = {.attr_set = pl->rec_set, .attr_clr = locked ? 0 : pl->rec_clr};
 	if (!a.attr_set && !a.attr_clr)
 		return 0;
 	if (mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
@@ -142,10 +143,14 @@ static int bind_legacy(int rootfd, int target, const struct oci_mount *m,
 	return set_propagation(mnt, m, pl, e);
 }
 
+/* userns: the container has a user namespace.  A source cloned there has
+ * the flags it carries locked by the kernel; a source the runtime cloned on the
+ * host (prepared) does not, so the same locks are kept by not clearing any flag. */
 static int mount_bind(int rootfd, int target, const struct oci_mount *m,
-                      const struct mount_plan *pl, int prepared, struct nerr *e)
+                      const struct mount_plan *pl, int prepared, bool userns, struct nerr *e)
 {
 	_cleanup_close_ int tree = prepared;
+	bool locked = prepared >= 0 && userns;
 	int r;
 
 	if (tree < 0)
@@ -156,9 +161,9 @@ static int mount_bind(int rootfd, int target, const struct oci_mount *m,
 		return bind_legacy(rootfd, target, m, pl, e);
 	if (tree < 0)
 		return nerr_sys(e, errno, "mount %s: bind source %s", m->destination, m->source);
-	r = bind_set_flags(tree, m, pl, e);
+	r = bind_set_flags(tree, m, pl, locked, e);
 	if (r == 0)
-		r = set_recursive_attrs(tree, m, pl, e);
+		r = set_recursive_attrs(tree, m, pl, locked, e);
 	if (r < 0)
 		return r;
 	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -212,7 +217,7 @@ static int mount_fs(int rootfd, int target, const struct oci_mount *m, const str
 			             m->destination);
 	}
 	if (r == 0)
-		r = set_recursive_attrs(mnt, m, pl, e);
+		r = set_recursive_attrs(mnt, m, pl, false, e);
 	if (r == 0)
 		r = set_propagation(mnt, m, pl, e);
 	return r;
@@ -246,6 +251,14 @@ static int copy_source_symlink(int rootfd, const struct oci_mount *m, struct ner
 	return 0;
 }
 
+static bool has_user_ns(const struct oci_config *cfg)
+{
+	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
+		if (cfg->linux_.namespaces[i].type == OCI_NS_USER)
+			return true;
+	return false;
+}
+
 /* ---- one mount ------------------------------------------------------------------ */
 
 static bool is_type(const struct oci_mount *m, const char *t)
@@ -254,7 +267,7 @@ static bool is_type(const struct oci_mount *m, const char *t)
 }
 
 static int open_destination(int rootfd, const struct oci_mount *m, const struct mount_plan *pl,
-                            struct nerr *e)
+                            int prepared, struct nerr *e)
 {
 	bool as_file = false, kernel_fs = is_type(m, "proc") || is_type(m, "sysfs");
 	struct stat sb;
@@ -264,7 +277,8 @@ static int open_destination(int rootfd, const struct oci_mount *m, const struct 
 		if (!m->source)
 			return nerr_set(e, EINVAL, "mount %s: a bind mount needs a source",
 			                m->destination);
-		if (stat(m->source, &sb) < 0)
+		/* A source opened by the parent may be out of the init's reach. */
+		if ((prepared >= 0 ? fstat(prepared, &sb) : stat(m->source, &sb)) < 0)
 			return nerr_sys(e, errno, "mount %s: source %s", m->destination, m->source);
 		as_file = !S_ISDIR(sb.st_mode);
 	}
@@ -285,7 +299,8 @@ static int open_destination(int rootfd, const struct oci_mount *m, const struct 
 	return fd;
 }
 
-static int mount_one(int rootfd, const struct oci_mount *m, int prepared, struct nerr *e)
+static int mount_one(int rootfd, const struct oci_mount *m, int prepared, bool userns,
+                     struct nerr *e)
 {
 	struct mount_plan pl;
 	_cleanup_close_ int target = -1;
@@ -301,7 +316,7 @@ static int mount_one(int rootfd, const struct oci_mount *m, int prepared, struct
 		pl.flags &= ~(unsigned long)MS_RDONLY;
 	if (pl.copy_symlink && m->source && lstat(m->source, &sb) == 0 && S_ISLNK(sb.st_mode))
 		return copy_source_symlink(rootfd, m, e);
-	target = open_destination(rootfd, m, &pl, e);
+	target = open_destination(rootfd, m, &pl, prepared, e);
 	if (target < 0)
 		return target;
 	if (pl.context == MOUNT_CONTEXT_BIND)
@@ -309,7 +324,7 @@ static int mount_one(int rootfd, const struct oci_mount *m, int prepared, struct
 	if (pl.context == MOUNT_CONTEXT_COPY)
 		return context_copy(m->source, target, m->destination, &pl, e);
 	if (pl.bind)
-		return mount_bind(rootfd, target, m, &pl, prepared, e);
+		return mount_bind(rootfd, target, m, &pl, prepared, userns, e);
 	if (is_type(m, "cgroup"))
 		return mount_cgroup_setup(rootfd, target, m, &pl, e);
 	return mount_fs(rootfd, target, m, &pl, e);
@@ -371,7 +386,7 @@ int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *pr
 		return nerr_sys(e, errno, "open rootfs %s", rootfs);
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct oci_mount *m = &cfg->mounts[i];
-		r = mount_one(fd, m, prepared ? prepared[i] : -1, e);
+		r = mount_one(fd, m, prepared ? prepared[i] : -1, has_user_ns(cfg), e);
 		if (r < 0)
 			return r;
 		if (!strcmp(m->destination, "/dev") && is_type(m, "tmpfs"))
@@ -381,5 +396,72 @@ int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *pr
 	if (r < 0)
 		return r;
 	*rootfd = TAKE_FD(fd);
+	return 0;
+}
+
+/* ---- in the parent ------------------------------------------------------------------ */
+
+/* A bind source cloned by the runtime as the host's root: in a user namespace
+ * the init may not reach it (a 0700 directory).  Any failure is left for the
+ * init to meet and report with the mount's name. */
+static int clone_source(const struct oci_mount *m, const struct mount_plan *pl)
+{
+	struct stat sb;
+	int tree;
+
+	if (!pl->bind || pl->context != MOUNT_CONTEXT_NONE || !m->source)
+		return -1;
+	if (pl->copy_symlink && lstat(m->source, &sb) == 0 && S_ISLNK(sb.st_mode))
+		return -1;
+	tree = open_tree(AT_FDCWD, m->source,
+	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (pl->rbind ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		log_debug("mount %s: clone bind source %s in the runtime: %s", m->destination,
+		          m->source, strerror(errno));
+	return tree < 0 ? -1 : tree;
+}
+
+void mounts_close_prepared(int *fds, size_t n)
+{
+	if (!fds)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
+int mounts_prepare(const struct oci_config *cfg, int **fds, struct nerr *e)
+{
+	bool userns = has_user_ns(cfg);
+	int *out = NULL;
+
+	*fds = NULL;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct oci_mount *m = &cfg->mounts[i];
+		struct mount_plan pl;
+		int r = 0;
+
+		if (!userns && !idmap_wanted(m))
+			continue; /* the init parses (and logs about) the others */
+		if (mount_opts_plan(m, &pl, e) < 0) {
+			mounts_close_prepared(out, cfg->n_mounts);
+			return -e->errnum;
+		}
+		if (!out) {
+			out = xcalloc(cfg->n_mounts, sizeof *out);
+			for (size_t j = 0; j < cfg->n_mounts; j++)
+				out[j] = -1;
+		}
+		if (pl.idmap || pl.ridmap)
+			r = out[i] = idmap_clone(cfg, m, &pl, e);
+		else
+			out[i] = clone_source(m, &pl);
+		if (r < 0) {
+			mounts_close_prepared(out, cfg->n_mounts);
+			return r;
+		}
+	}
+	*fds = out;
 	return 0;
 }

@@ -23,10 +23,11 @@ int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *root
  * rootfsPropagation on the new /. */
 int mounts_finalize(const struct oci_config *cfg, struct nerr *e);
 
-/* In the parent, before the init is cloned: one detached idmapped mount per idmap/ridmap
- * mount in cfg (open_tree + mount_setattr MOUNT_ATTR_IDMAP).  *fds gets n_mounts fds (-1
- * where none) or NULL when the config has no idmapped mount. */
-int mounts_prepare_idmapped(const struct oci_config *cfg, int **fds, struct nerr *e);
+/* In the parent, before the init is cloned: one detached mount per idmap/ridmap
+ * mount in cfg (open_tree + mount_setattr MOUNT_ATTR_IDMAP) and, with a user
+ * namespace, per bind (the init in the user namespace may not reach the source).
+ * *fds gets n_mounts fds (-1 where none) or NULL when there is none. */
+int mounts_prepare(const struct oci_config *cfg, int **fds, struct nerr *e);
 void mounts_close_prepared(int *fds, size_t n);
 
 #endif

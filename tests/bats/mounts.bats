@@ -459,6 +459,36 @@ assert_nothing_left() {
 	[ "$AFTER" = $'0\nhello' ]
 }
 
+@test "user namespace: a bind source only the host's root can reach (0700) is mounted" {
+	mkdir -m 0700 "$BATS_TEST_TMPDIR/private"
+	mkdir "$BATS_TEST_TMPDIR/private/d"
+	echo secret >"$BATS_TEST_TMPDIR/private/d/f"
+	echo file >"$BATS_TEST_TMPDIR/private/file"
+	chmod 755 "$BATS_TEST_TMPDIR/private/d"
+	update_config '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | del(.linux.resources)'
+	add_mount '{"destination": "/m/d", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/private/d"'", "options": ["rbind", "ro", "nosuid"]}'
+	add_mount '{"destination": "/m/file", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/private/file"'", "options": ["bind"]}'
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	d=$BUNDLE; while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+	mountinfo_of 'cat /m/d/f /m/file'
+	[ "$AFTER" = $'secret\nfile' ]
+	has_opt "$(mopts /m/d)" ro
+	has_opt "$(mopts /m/d)" nosuid
+}
+
+@test "user namespace without a cgroup namespace: the cgroup mount binds the container's own cgroups" {
+	update_config '.linux.namespaces |= map(select(.type != "cgroup")) | .linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | del(.linux.resources)'
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	d=$BUNDLE; while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+	mountinfo_of 'cat /sys/fs/cgroup/pids/cgroup.procs'
+	for c in pids memory; do
+		# the root of the bind is the container's cgroup, not the host's /
+		[[ "$(mline /sys/fs/cgroup/$c | awk '{print $4}')" == */mnt-$BATS_TEST_NUMBER ]]
+		has_opt "$(mopts /sys/fs/cgroup/$c)" ro
+	done
+	[ "$AFTER" = 1 ]
+}
+
 @test "idmap on a non-bind mount or without mappings is refused" {
 	add_mount '{"destination": "/m/t", "type": "tmpfs", "source": "tmpfs", "options": ["idmap"]}'
 	run noci run mnt-idm
