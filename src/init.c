@@ -21,6 +21,7 @@
 #include "cgroup.h"
 #include "hooks.h"
 #include "inroot.h"
+#include "log.h"
 #include "mounts.h"
 #include "process.h"
 #include "process_attrs.h"
@@ -339,6 +340,7 @@ __attribute__((noreturn)) static void fail(struct init_args *a, const char *stag
 #define STEP(name, call)                                                                           \
 	do {                                                                                       \
 		stage = (name);                                                                    \
+		log_debug("init: %s", stage);                                                      \
 		if ((call) < 0)                                                                    \
 			fail(a, stage, &e);                                                        \
 	} while (0)
@@ -352,6 +354,7 @@ void init_main(struct init_args *a)
 	int rootfd = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	log_keep_stderr();
 	/* Not dumpable until execve: the container cannot reach our memory or binary. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
@@ -378,6 +381,10 @@ void init_main(struct init_args *a)
 	     process_attrs_apply(a->cfg->process, a->cfg->linux_.personality, &e));
 	STEP("landlock", security_prepare(a->cfg->process, a->seccomp, a->fifo_fd, &plan, &e));
 	STEP("environment", exec_vectors(a, &e));
+	/* The last line: the log's fds are closed now, and nothing may be
+	 * written once the seccomp filter is on. */
+	log_debug("init: file descriptors, cwd, user, capabilities, seccomp, then wait for start");
+	log_stop();
 	STEP("file descriptors", close_extra_fds(a, &plan, &e));
 	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, &plan, &e));
 	STEP("user, capabilities, seccomp", confine(a, &plan, &e));

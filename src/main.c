@@ -163,6 +163,7 @@ int main(int argc, char **argv)
 			if (!strcmp(argv[first], "create") || !strcmp(argv[first], "run"))
 				return command_fail(&e);
 		}
+		log_debug("command %s", argv[first]);
 		r = commands[i].fn(&g, argc - first, argv + first);
 		log_close();
 		return r;

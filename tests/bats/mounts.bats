@@ -539,7 +539,7 @@ assert_nothing_left() {
 	# said once, at debug level
 	update_config '.process.args = ["true"]'
 	noci --debug --log "$BATS_TEST_TMPDIR/log" run mnt-dbg
-	[ "$(grep -c 'debug: mount /m/b: option "x-engine-private" ignored on a bind mount' "$BATS_TEST_TMPDIR/log")" -eq 1 ]
+	[ "$(grep -c 'level=debug msg="mount /m/b: option \\"x-engine-private\\" ignored on a bind mount"' "$BATS_TEST_TMPDIR/log")" -eq 1 ]
 	update_config '.mounts[-1] = {"destination": "/m/t", "type": "tmpfs", "source": "tmpfs", "options": ["nosuch_tmpfs_opt"]}'
 	run noci run mnt-data
 	[ "$status" -ne 0 ]
