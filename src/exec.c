@@ -128,8 +128,8 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	CHILD_STEP("namespaces", child_enter(x, &e));
 	if (x->console_fd >= 0) {
-		CHILD_STEP("terminal",
-		           terminal_setup(x->console_fd, &p->console_size, false, x->relay, &e));
+		CHILD_STEP("terminal", terminal_setup(x->console_fd, &p->console_size,
+		                                      (uid_t)p->user.uid, false, x->relay, &e));
 		close(x->console_fd);
 	}
 	CHILD_STEP("process", process_attrs_check_lsm(p, &e));

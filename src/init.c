@@ -172,7 +172,8 @@ static int setup_console(struct init_args *a, struct nerr *e)
 	int r;
 	if (a->console_fd < 0)
 		return 0;
-	r = terminal_setup(a->console_fd, &a->cfg->process->console_size, true, false, e);
+	r = terminal_setup(a->console_fd, &a->cfg->process->console_size,
+	                   (uid_t)a->cfg->process->user.uid, true, false, e);
 	close(a->console_fd);
 	a->console_fd = -1;
 	return r;
