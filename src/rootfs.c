@@ -26,6 +26,75 @@
 #define PROC_SUPER_MAGIC 0x9fa0
 #endif
 
+/* A mountinfo field with its octal escapes (\040 for a space) decoded in place. */
+static char *mountinfo_unescape(char *s)
+{
+	char *o = s;
+	for (char *p = s; *p; p++) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+		    p[3] >= '0' && p[3] <= '7') {
+			*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 3;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+/* With --no-pivot the host's mounts stay in our mount namespace, outside the
+ * chroot.  The kernel lets a user namespace mount a fresh procfs or sysfs only
+ * when a full one is already visible in the mount namespace, and the host's
+ * would count: a process in the container could then see the whole /proc its
+ * masks hide.  Every full proc and sysfs mount outside the rootfs is
+ * detached (or, where that is refused, covered with an empty tmpfs). */
+static int hide_host_kernel_fs(const char *rootfs, struct nerr *e)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len, n_rootfs = strlen(rootfs);
+	char *line, *save = NULL;
+	int r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &text, &len, e);
+
+	if (r < 0)
+		return r;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		/* id parent major:minor root mountpoint options... - fstype source superopts */
+		char *f[5], *sep = strstr(line, " - "), *fstype, *sp = NULL;
+		size_t i = 0;
+		if (!sep)
+			continue;
+		*sep = '\0';
+		fstype = sep + 3;
+		fstype[strcspn(fstype, " ")] = '\0';
+		for (char *t = strtok_r(line, " ", &sp); t && i < 5; t = strtok_r(NULL, " ", &sp))
+			f[i++] = t;
+		if (i < 5)
+			continue;
+		if (strcmp(fstype, "proc") && strcmp(fstype, "sysfs"))
+			continue;
+		if (strcmp(mountinfo_unescape(f[3]), "/"))
+			continue; /* not the filesystem's root: not a full mount */
+		mountinfo_unescape(f[4]);
+		if (!strncmp(f[4], rootfs, n_rootfs) && (f[4][n_rootfs] == '/' || !f[4][n_rootfs]))
+			continue;
+		/* Our unmount must not reach the host's namespace. */
+		if (mount(NULL, f[4], NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+			if (errno == ENOENT)
+				continue; /* under something detached already */
+			return nerr_sys(e, errno, "--no-pivot: make %s a slave", f[4]);
+		}
+		if (umount2(f[4], MNT_DETACH) == 0)
+			continue;
+		if ((errno != EINVAL && errno != EPERM) ||
+		    mount("tmpfs", f[4], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		          "size=0k,mode=0555") < 0)
+			return nerr_sys(e, errno, "--no-pivot: hide the host's %s at %s", fstype,
+			                f[4]);
+	}
+	return 0;
+}
+
 int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *rootfs, bool no_pivot,
                       struct nerr *e)
 {
@@ -33,6 +102,9 @@ int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *root
 	if (fchdir(rootfd) < 0)
 		return nerr_sys(e, errno, "chdir to rootfs %s", rootfs);
 	if (no_pivot) {
+		int r = hide_host_kernel_fs(rootfs, e);
+		if (r < 0)
+			return r;
 		if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 			return nerr_sys(e, errno, "move rootfs %s to /", rootfs);
 		if (chroot(".") < 0)

@@ -341,6 +341,24 @@ assert_nothing_left() {
 	[[ "$output" == *proc* ]]
 }
 
+@test "--no-pivot: the container cannot mount a fresh procfs through the host's" {
+	# what runc checks: the host's /proc outside the chroot must not count as
+	# a visible procfs for a user namespace made inside
+	update_config '.process.capabilities.bounding += ["CAP_SETFCAP", "CAP_SETUID", "CAP_SETGID"] | .process.capabilities.permitted = .process.capabilities.bounding | .process.capabilities.effective = .process.capabilities.bounding'
+	update_config '.process.args = ["sh", "-c", "unshare -mrpf sh -c \"mount -t proc none /proc && echo mounted\"; echo rc=$?; cat /proc/self/mountinfo"]'
+	run noci run --no-pivot mnt-np-proc
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"rc=1"* ]]
+	[[ "$output" != *mounted* ]]
+	# the container's own /proc and /sys are still there
+	[[ "$output" == *" /proc rw,"*" - proc "* ]]
+	[[ "$output" == *" /sys ro,"*" - sysfs "* ]]
+	# and nothing of the host's is left behind
+	assert_no_mounts
+	grep -q " /proc .* - proc " /proc/self/mountinfo
+}
+
 @test "masked paths: a file gets /dev/null, a directory an empty read-only tmpfs" {
 	mkdir -p "$BUNDLE/rootfs/secretdir"
 	echo s >"$BUNDLE/rootfs/secretdir/s"
