@@ -12,6 +12,7 @@
  */
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -150,6 +151,14 @@ static unsigned v2_controllers(const char *mnt)
 	return bits;
 }
 
+static bool hierarchy_seen(const struct cg_layout *l, const struct cg_hierarchy *h)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!l->h[i].v2 && !strcmp(l->h[i].opts, h->opts))
+			return true;
+	return false;
+}
+
 /*
  * Read once per process: every command needs the layout, some several times,
  * and the init (a fork of the parent) inherits it for the "cgroup" mount.
@@ -193,6 +202,11 @@ static int layout_probe(struct cg_layout *l, struct nerr *e)
 					ol += (size_t)snprintf(h->opts + ol, sizeof h->opts - ol,
 					                       "%s%s", ol ? "," : "", tok);
 			}
+			/* The same hierarchy mounted again (a container sharing our
+			 * mount namespace binds its own cgroup there): the first,
+			 * the host's, is the one. */
+			if (hierarchy_seen(l, h))
+				continue;
 			any_v1 |= h->ctrl != 0;
 		} else {
 			continue;
@@ -334,7 +348,8 @@ static int cpuset_copy_from_parent(const char *dir, struct nerr *e)
 	return 0;
 }
 
-static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, struct nerr *e)
+static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, bool enable,
+                           struct nerr *e)
 {
 	char dir[PATH_MAX];
 	size_t mlen = strlen(h->mnt);
@@ -346,7 +361,7 @@ static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, struc
 			continue;
 		char saved = *p;
 		*p = '\0';
-		if (h->v2) {
+		if (h->v2 && enable) {
 			/* The parent must hand its controllers down before the child exists. */
 			char *slash = strrchr(dir, '/');
 			*slash = '\0';
@@ -418,6 +433,133 @@ static int check_unused(const struct cg_layout *l, const char *path, struct nerr
 	return 0;
 }
 
+/* ---- hybrid hosts: cgroup2 controllers only where a container needs them ---- */
+
+static bool word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = strstr(list, word); p; p = strstr(p + 1, word))
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* Hand `name` down from the cgroup2 root to the parent of path. */
+static void hybrid_enable_one(const struct cg_layout *l, const char *path, const char *name)
+{
+	const char *mnt = l->h[l->unified].mnt;
+	char dir[PATH_MAX], avail[1024], plus[64];
+	size_t mlen = strlen(mnt);
+	struct nerr ignored;
+
+	if (cg_read(mnt, "cgroup.controllers", avail, sizeof avail) < 0 || !word_in(avail, name))
+		return;
+	snprintf(plus, sizeof plus, "+%s", name);
+	snprintf(dir, sizeof dir, "%s%s", mnt, path);
+	for (char *p = dir + mlen;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		if (*p == '\0')
+			break; /* the container's own cgroup is a leaf */
+		*p = '\0';
+		/* A failure shows up as the missing file, named, when it is written. */
+		cg_write(dir[0] ? dir : "/", "cgroup.subtree_control", plus, &ignored);
+		*p = '/';
+	}
+}
+
+static void hybrid_enable(const struct cg_layout *l, const char *path,
+                          const struct oci_resources *res)
+{
+	struct cg_dir d;
+
+	if (l->mode != CGROUP_MODE_HYBRID || l->unified < 0 || !res)
+		return;
+	if (res->n_hugepage_limits && cg_controller_dir(l, CG_HUGETLB, path, &d) == 0 && d.v2)
+		hybrid_enable_one(l, path, "hugetlb");
+	if (res->n_rdma && cg_controller_dir(l, CG_RDMA, path, &d) == 0 && d.v2)
+		hybrid_enable_one(l, path, "rdma");
+	for (size_t i = 0; i < res->unified.len; i++) {
+		char name[64];
+		const char *key = res->unified.items[i].key, *dot = strchr(key, '.');
+		if (!dot || (size_t)(dot - key) >= sizeof name)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(dot - key), key);
+		hybrid_enable_one(l, path, name);
+	}
+}
+
+/* A cgroup that holds nothing: no process and no child cgroup. */
+static bool cgroup_unused(const char *dir)
+{
+	char buf[256];
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+	bool empty = true;
+
+	if (cg_read(dir, "cgroup.events", buf, sizeof buf) < 0 || !strstr(buf, "populated 0"))
+		return false;
+	if (fd < 0 || !(d = fdopendir(TAKE_FD(fd))))
+		return false;
+	while (empty && (de = readdir(d)))
+		if (de->d_type == DT_DIR && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
+/* After a removal on a hybrid host: walking up from the removed cgroup, take back
+ * the controllers of each cgroup whose children are all unused, so the last
+ * container out leaves subtree_control (the root's too) as it found it. */
+static void hybrid_release(const struct cg_layout *l, const char *path)
+{
+	const char *mnt;
+	char dir[PATH_MAX], enabled[1024], *slash, *save = NULL;
+	size_t mlen;
+
+	if (l->mode != CGROUP_MODE_HYBRID || l->unified < 0)
+		return;
+	mnt = l->h[l->unified].mnt;
+	mlen = strlen(mnt);
+	snprintf(dir, sizeof dir, "%s%s", mnt, path);
+	while ((slash = strrchr(dir, '/')) && (size_t)(slash - dir) >= mlen) {
+		_cleanup_close_ int fd = -1;
+		DIR *d;
+		struct dirent *de;
+		bool busy = false;
+
+		*slash = '\0';
+		if (!dir[0])
+			snprintf(dir, sizeof dir, "/");
+		if (cg_read(dir, "cgroup.subtree_control", enabled, sizeof enabled) < 0)
+			return;
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || !(d = fdopendir(TAKE_FD(fd))))
+			return;
+		while (!busy && (de = readdir(d))) {
+			char child[PATH_MAX];
+			if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, ".."))
+				continue;
+			snprintf(child, sizeof child, "%s/%s", dir, de->d_name);
+			busy = !cgroup_unused(child);
+		}
+		closedir(d);
+		if (busy)
+			return;
+		for (char *tok = strtok_r(enabled, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save)) {
+			char minus[64];
+			struct nerr ignored;
+			snprintf(minus, sizeof minus, "-%s", tok);
+			cg_write(dir, "cgroup.subtree_control", minus, &ignored);
+		}
+		if ((size_t)(slash - dir) <= mlen)
+			return;
+	}
+}
+
 int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 {
 	const struct cg_layout *l;
@@ -429,7 +571,10 @@ int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 	if ((r = check_unused(l, path, e)) < 0)
 		return r;
 	for (int i = 0; i < l->n; i++) {
-		r = make_cgroup_dir(&l->h[i], path, e);
+		/* On a hybrid host cgroup2 is for membership: controllers are
+		 * handed down only when a container's resources need them there
+		 * (hybrid_enable), so the root's subtree_control stays as it is. */
+		r = make_cgroup_dir(&l->h[i], path, l->mode != CGROUP_MODE_HYBRID, e);
 		if (r < 0)
 			return r;
 	}
@@ -449,6 +594,7 @@ int cgroup_apply_config(const char *path, const struct oci_resources *res,
 
 	if (r < 0)
 		return r;
+	hybrid_enable(l, path, res);
 	r = cg_apply_resources(l, path, res, false, e);
 	if (r < 0)
 		return r;
@@ -487,6 +633,7 @@ int cgroup_update(const char *path, const struct oci_resources *res, struct nerr
 
 	if (r < 0)
 		return r;
+	hybrid_enable(l, path, res);
 	r = cg_apply_resources(l, path, res, true, e);
 	if (r < 0 || !res->n_devices)
 		return r;
@@ -515,6 +662,7 @@ int cgroup_destroy(const char *path, struct nerr *e)
 			usleep(1000 * (tries < 10 ? 1 : 10));
 		}
 	}
+	hybrid_release(l, path);
 	return err ? -err : 0;
 }
 

@@ -4,9 +4,6 @@
  * and hybrid hosts it is a tmpfs holding one mount per host hierarchy (and
  * cgroup2 at "unified"), laid out as runc does, with cpu,cpuacct links.
  * With a cgroup namespace each mount shows the container its own cgroup.
- * Where a fresh cgroupfs mount is refused (a user namespace without a cgroup
- * namespace: EPERM), the container's own cgroup directory of the host's
- * cgroupfs is bound instead, as runc does.
  */
 #include "mount_cgroup.h"
 
@@ -32,84 +29,80 @@ static const char *hierarchy_name(const struct cg_hierarchy *h)
 	return name;
 }
 
-/* Whether the comma-separated word w is one of the comma-separated words of list. */
-static bool has_word(const char *list, const char *w, size_t wlen)
+/* Does every controller of a /proc/self/cgroup line belong to this hierarchy? */
+static bool line_matches(const struct cg_hierarchy *h, char *ctrls)
 {
-	for (const char *p = list; p && *p;) {
-		size_t n = strcspn(p, ",");
-		if (n == wlen && !strncmp(p, w, n))
-			return true;
-		p += n + (p[n] == ',');
+	char *save = NULL;
+
+	if (h->v2)
+		return !*ctrls;
+	if (!*ctrls)
+		return false;
+	for (char *t = strtok_r(ctrls, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t n = strlen(t);
+		const char *p = strstr(h->opts, t);
+		while (p && !((p == h->opts || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')))
+			p = strstr(p + 1, t);
+		if (!p)
+			return false;
 	}
-	return false;
+	return true;
 }
 
-/* This process's cgroup in hierarchy h, from /proc/self/cgroup ("id:controllers:path"). */
-static int self_path(const struct cg_hierarchy *h, char *out, size_t size)
+/* Our cgroup in hierarchy h, as /proc/self/cgroup gives it (the init has joined
+ * its cgroup by now): "/" in a cgroup namespace of our own. */
+static int own_cgroup(const struct cg_hierarchy *h, char *out, size_t size)
 {
-	_cleanup_free_ char *text = NULL;
-	char *line, *save = NULL;
-	struct nerr ignored = {0};
-	size_t len;
-	int r = read_file_at(AT_FDCWD, "/proc/self/cgroup", &text, &len, &ignored);
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[PATH_MAX + 256];
+	int r = -ENOENT;
 
-	if (r < 0)
-		return r;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *ctrls = strchr(line, ':'), *path;
-		bool match = true;
-		if (!ctrls || !(path = strchr(++ctrls, ':')))
+	if (!f)
+		return -errno;
+	while (r < 0 && fgets(line, sizeof line, f)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
 			continue;
-		*path++ = '\0';
-		if (h->v2 != (*ctrls == '\0'))
-			continue;
-		for (const char *c = ctrls; *c && match;) {
-			size_t n = strcspn(c, ",");
-			match = has_word(h->opts, c, n);
-			c += n + (c[n] == ',');
-		}
-		if (match) {
-			snprintf(out, size, "%s", path);
-			return 0;
+		*c2 = '\0';
+		c2[strcspn(c2 + 1, "\n") + 1] = '\0';
+		if (line_matches(h, c1 + 1)) {
+			snprintf(out, size, "%s", c2 + 1);
+			r = 0;
 		}
 	}
-	return -ENOENT;
+	fclose(f);
+	return r;
 }
 
-/* Bind the container's own directory of the host's hierarchy h onto sfd. */
-static int bind_own_cgroup(int sfd, const struct cg_hierarchy *h, const struct oci_mount *m,
-                           const char *name, unsigned long flags, struct nerr *e)
+/* Without a cgroup namespace a fresh cgroupfs mount shows the host's whole tree
+ * (every other container's cgroup, and limits read from the root): bind the
+ * container's own cgroup directory of the host's hierarchy instead, as runc does. */
+static int bind_own_cgroup(const struct cg_hierarchy *h, const char *own, const char *sub,
+                           int rootfd, const char *cpath, unsigned long flags, struct nerr *e)
 {
-	struct mount_attr a = {.attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
-	                                   (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
-	                                   (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
-	                                   (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0)};
-	_cleanup_close_ int tree = -1;
-	char own[PATH_MAX], src[PATH_MAX * 2];
-	int r = self_path(h, own, sizeof own);
+	char src[PATH_MAX * 2], p[64];
+	_cleanup_close_ int fd = -1;
 
-	if (r < 0)
-		return nerr_sys(e, -r, "mount %s/%s: find the container's cgroup", m->destination,
-		                name);
 	snprintf(src, sizeof src, "%s%s", h->mnt, own);
-	tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0)
-		return nerr_sys(e, errno, "mount %s/%s: bind %s", m->destination, name, src);
-	if (a.attr_set && mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
-		return nerr_sys(e, errno, "mount %s/%s: set the flags of the bind of %s",
-		                m->destination, name, src);
-	if (move_mount(tree, "", sfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return nerr_sys(e, errno, "mount %s/%s: bind %s", m->destination, name, src);
+	if (mount(src, sub, NULL, MS_BIND, NULL) < 0)
+		return nerr_sys(e, errno, "mount %s (bind %s)", cpath, src);
+	/* sub names the covered directory: reopen, inside the root, to reach the bind. */
+	fd = inroot_open(rootfd, cpath, O_PATH | O_DIRECTORY, true, e);
+	if (fd < 0)
+		return nerr_sys(e, -fd, "mount %s: reopen", cpath);
+	snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+	if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
+		return nerr_sys(e, errno, "mount %s: set flags of the bind of %s", cpath, src);
 	return 0;
 }
 
-static int mount_hierarchy(int dir, const struct cg_hierarchy *h, const struct oci_mount *m,
-                           unsigned long flags, struct nerr *e)
+static int mount_hierarchy(int rootfd, int dir, const struct cg_hierarchy *h,
+                           const struct oci_mount *m, unsigned long flags, struct nerr *e)
 {
+	char own[PATH_MAX];
 	const char *name = hierarchy_name(h), *fstype = h->v2 ? "cgroup2" : "cgroup";
 	_cleanup_close_ int sfd = -1;
 	char sub[64];
-	int r;
 
 	if (!name)
 		return 0;
@@ -120,13 +113,16 @@ static int mount_hierarchy(int dir, const struct cg_hierarchy *h, const struct o
 	if (sfd < 0)
 		return nerr_sys(e, errno, "mount %s/%s: open", m->destination, name);
 	snprintf(sub, sizeof sub, "/proc/self/fd/%d", sfd);
-	if (mount(fstype, sub, fstype, flags, h->opts[0] ? h->opts : NULL) < 0) {
-		if (errno != EPERM)
-			return nerr_sys(e, errno, "mount %s/%s (%s %s)", m->destination, name,
-			                fstype, h->opts);
-		r = bind_own_cgroup(sfd, h, m, name, flags, e);
+	if (own_cgroup(h, own, sizeof own) == 0 && strcmp(own, "/")) {
+		char cpath[PATH_MAX];
+		int r;
+		snprintf(cpath, sizeof cpath, "%s/%s", m->destination, name);
+		r = bind_own_cgroup(h, own, sub, rootfd, cpath, flags, e);
 		if (r < 0)
 			return r;
+	} else if (mount(fstype, sub, fstype, flags, h->opts[0] ? h->opts : NULL) < 0) {
+		return nerr_sys(e, errno, "mount %s/%s (%s %s)", m->destination, name, fstype,
+		                h->opts);
 	}
 	/* cpu,cpuacct -> links cpu and cpuacct, as on the host */
 	if (strchr(name, ',')) {
@@ -154,11 +150,14 @@ int mount_cgroup_setup(int rootfd, int target, const struct oci_mount *m,
 		any_v1 |= !l->h[i].v2;
 	snprintf(tpath, sizeof tpath, "/proc/self/fd/%d", target);
 	if (!any_v1) {
-		if (mount("cgroup2", tpath, "cgroup2", fl, NULL) == 0)
-			return 0;
-		if (errno != EPERM || l->n < 1)
+		char own[PATH_MAX];
+		if (l->unified >= 0 && own_cgroup(&l->h[l->unified], own, sizeof own) == 0 &&
+		    strcmp(own, "/"))
+			return bind_own_cgroup(&l->h[l->unified], own, tpath, rootfd,
+			                       m->destination, fl, e);
+		if (mount("cgroup2", tpath, "cgroup2", fl, NULL) < 0)
 			return nerr_sys(e, errno, "mount %s (cgroup2)", m->destination);
-		return bind_own_cgroup(target, &l->h[0], m, "", fl, e);
+		return 0;
 	}
 	if (mount("tmpfs", tpath, "tmpfs", fl & ~MS_RDONLY, "mode=755") < 0)
 		return nerr_sys(e, errno, "mount %s (tmpfs for cgroups)", m->destination);
@@ -167,7 +166,7 @@ int mount_cgroup_setup(int rootfd, int target, const struct oci_mount *m,
 	if (dir < 0)
 		return nerr_sys(e, -dir, "mount %s: reopen", m->destination);
 	for (int i = 0; r == 0 && i < l->n; i++)
-		r = mount_hierarchy(dir, &l->h[i], m, fl, e);
+		r = mount_hierarchy(rootfd, dir, &l->h[i], m, fl, e);
 	if (r == 0 && (fl & MS_RDONLY)) {
 		snprintf(tpath, sizeof tpath, "/proc/self/fd/%d", dir);
 		if (mount(NULL, tpath, NULL, MS_BIND | MS_REMOUNT | fl, NULL) < 0)

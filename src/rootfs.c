@@ -98,7 +98,8 @@ static int hide_host_kernel_fs(const char *rootfs, struct nerr *e)
 int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *rootfs, bool no_pivot,
                       struct nerr *e)
 {
-	(void)cfg;
+	if (!mounts_has_own_ns(cfg))
+		return mounts_enter_root_hostns(rootfd, rootfs, e);
 	if (fchdir(rootfd) < 0)
 		return nerr_sys(e, errno, "chdir to rootfs %s", rootfs);
 	if (no_pivot) {
