@@ -190,22 +190,6 @@ setup() {
 	[ "${lines[5]}" = "0077" ]
 }
 
-@test "a process.cwd that root can reach and process.user cannot: run and exec start there" {
-	mkdir -m 0700 rootfs/secret
-	update_config '.process.user = {"uid": 1000, "gid": 1000} | .process.cwd = "/secret"'
-	update_config '.process.args = ["sh", "-c", "pwd; ls . >/dev/null 2>&1 || echo unreadable"]'
-	run noci run lc-cwd
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "$output" = $'/secret\nunreadable' ]
-	update_config '.process.args = ["sleep", "100"] | .process.user = {"uid": 0, "gid": 0} | .process.cwd = "/"'
-	noci run -d lc-cwd2
-	run noci exec --cwd /secret -u 1000:1000 lc-cwd2 pwd
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "$output" = /secret ]
-}
-
 @test "root.readonly makes / read-only" {
 	update_config '.process.args = ["sh", "-c", "touch /x"]'
 	run noci run t1
