@@ -13,7 +13,8 @@ struct globals {
 	const char *log_format;
 	bool debug;
 	bool systemd_cgroup;
-	bool rootless_env; /* not running as root */
+	bool rootless_env;     /* not running as root */
+	const char *criu_path; /* --criu: the criu binary (default: criu from PATH) */
 };
 
 struct cli_opt {

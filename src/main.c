@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "commands.h"
 #include "log.h"
 #include "oci_spec.h"
@@ -21,7 +22,7 @@ static const struct cli_opt global_opts[] = {
     {"debug", 0, false, G_DEBUG, "debug logging"},
     {"systemd-cgroup", 0, false, G_SYSTEMD_CGROUP, "use systemd to manage cgroups"},
     {"version", 'v', false, G_VERSION, "print the version"},
-    {"criu", 0, true, G_CRIU, "path to criu (accepted for compatibility)"},
+    {"criu", 0, true, G_CRIU, "the criu binary for checkpoint and restore"},
     {"rootless", 0, true, G_ROOTLESS, "accepted for compatibility: true, false or auto"},
     {NULL, 0, false, 0, NULL},
 };
@@ -46,6 +47,8 @@ static const struct {
     {"update", cmd_update, "update the cgroup limits of a container"},
     {"ps", cmd_ps, "list the processes of a container"},
     {"events", cmd_events, "print cgroup statistics and OOM events"},
+    {"checkpoint", cmd_checkpoint, "checkpoint a running container with CRIU"},
+    {"restore", cmd_restore, "restore a container from a checkpoint"},
 };
 
 struct global_ctx {
@@ -77,6 +80,9 @@ static int global_cb(void *vctx, int id, const char *arg, struct nerr *e)
 		break;
 	case G_VERSION:
 		ctx->version = true;
+		break;
+	case G_CRIU:
+		ctx->g->criu_path = arg;
 		break;
 	default:
 		break;
@@ -155,13 +161,12 @@ int main(int argc, char **argv)
 		if (strcmp(argv[first], commands[i].name))
 			continue;
 		if (g.systemd_cgroup) {
-			nerr_set(&e, ENOTSUP,
-			         "--systemd-cgroup: systemd cgroup management is not available on "
-			         "this host "
-			         "(systemd is not running as PID 1); use the cgroupfs driver");
-			/* commands that create cgroups refuse; the others do not need systemd */
-			if (!strcmp(argv[first], "create") || !strcmp(argv[first], "run"))
+			/* Commands that make a cgroup need systemd; the others follow the
+			 * driver a container was made with (its state). */
+			if ((!strcmp(argv[first], "create") || !strcmp(argv[first], "run")) &&
+			    cgroup_systemd_check(&e) < 0)
 				return command_fail(&e);
+			cgroup_use_systemd(true);
 		}
 		log_debug("command %s", argv[first]);
 		r = commands[i].fn(&g, argc - first, argv + first);

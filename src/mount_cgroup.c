@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup_internal.h"
+#include "cgroup_fs.h"
 #include "inroot.h"
 #include "util.h"
 

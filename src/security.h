@@ -17,6 +17,7 @@ struct security_plan {
 	bool has_seccomp;
 	struct seccomp_prog seccomp;
 	int landlock_fd;  /* -1: no Landlock */
+	int trace_sock;   /* -1, or the recorder's socket: load the recording filter */
 	bool cwd_entered; /* security_enter_cwd() entered process.cwd as root */
 };
 
