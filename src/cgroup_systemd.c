@@ -19,6 +19,7 @@
 #include "util.h"
 
 #ifdef HAVE_SYSTEMD
+#include <dlfcn.h>
 #include <systemd/sd-bus.h>
 #include <time.h>
 #endif
@@ -149,15 +150,117 @@ bool cg_systemd_built(void)
 /* How long a start or stop job may take before the command gives up. */
 #define SD_JOB_TIMEOUT_USEC (60ull * 1000 * 1000)
 
-#define _cleanup_bus_error_ __attribute__((cleanup(sd_bus_error_free)))
-#define _cleanup_bus_       __attribute__((cleanup(sd_bus_flush_close_unrefp)))
-#define _cleanup_msg_       __attribute__((cleanup(sd_bus_message_unrefp)))
-#define _cleanup_slot_      __attribute__((cleanup(sd_bus_slot_unrefp)))
+/*
+ * libsystemd is loaded when the driver is first used, not linked: it brings
+ * six more shared objects (libgcrypt, liblzma, libzstd ...) whose loading
+ * would double the start-up time of every command, most of which never talk
+ * to systemd.  The header gives the types; each function is called through
+ * a pointer of its own type, so the compiler checks every call as usual.
+ */
+#define SD_FUNCS(X)                                                                                \
+	X(sd_bus_open_system)                                                                      \
+	X(sd_bus_new)                                                                              \
+	X(sd_bus_set_address)                                                                      \
+	X(sd_bus_start)                                                                            \
+	X(sd_bus_unref)                                                                            \
+	X(sd_bus_flush_close_unref)                                                                \
+	X(sd_bus_call)                                                                             \
+	X(sd_bus_call_method)                                                                      \
+	X(sd_bus_match_signal)                                                                     \
+	X(sd_bus_process)                                                                          \
+	X(sd_bus_wait)                                                                             \
+	X(sd_bus_slot_unref)                                                                       \
+	X(sd_bus_error_free)                                                                       \
+	X(sd_bus_error_has_name)                                                                   \
+	X(sd_bus_message_new_method_call)                                                          \
+	X(sd_bus_message_append)                                                                   \
+	X(sd_bus_message_append_array)                                                             \
+	X(sd_bus_message_open_container)                                                           \
+	X(sd_bus_message_close_container)                                                          \
+	X(sd_bus_message_read)                                                                     \
+	X(sd_bus_message_unref)
+
+#define SD_POINTER(f) static __typeof__(f) *sdl_##f;
+SD_FUNCS(SD_POINTER)
+
+static int sd_load(struct nerr *e)
+{
+	static void *lib;
+	void *h;
+
+	if (lib)
+		return 0;
+	h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (!h)
+		return nerr_set(e, ENOTSUP, "--systemd-cgroup: load libsystemd.so.0: %s",
+		                dlerror());
+#define SD_RESOLVE(f)                                                                              \
+	if (!(sdl_##f = (__typeof__(f) *)dlsym(h, #f)))                                            \
+		return nerr_set(e, ENOTSUP, "--systemd-cgroup: libsystemd.so.0 has no %s", #f);
+	SD_FUNCS(SD_RESOLVE)
+	lib = h;
+	return 0;
+}
+
+/* From here on every sd_bus_* call goes through its pointer. */
+#define sd_bus_open_system             (*sdl_sd_bus_open_system)
+#define sd_bus_new                     (*sdl_sd_bus_new)
+#define sd_bus_set_address             (*sdl_sd_bus_set_address)
+#define sd_bus_start                   (*sdl_sd_bus_start)
+#define sd_bus_unref                   (*sdl_sd_bus_unref)
+#define sd_bus_flush_close_unref       (*sdl_sd_bus_flush_close_unref)
+#define sd_bus_call                    (*sdl_sd_bus_call)
+#define sd_bus_call_method             (*sdl_sd_bus_call_method)
+#define sd_bus_match_signal            (*sdl_sd_bus_match_signal)
+#define sd_bus_process                 (*sdl_sd_bus_process)
+#define sd_bus_wait                    (*sdl_sd_bus_wait)
+#define sd_bus_slot_unref              (*sdl_sd_bus_slot_unref)
+#define sd_bus_error_free              (*sdl_sd_bus_error_free)
+#define sd_bus_error_has_name          (*sdl_sd_bus_error_has_name)
+#define sd_bus_message_new_method_call (*sdl_sd_bus_message_new_method_call)
+#define sd_bus_message_append          (*sdl_sd_bus_message_append)
+#define sd_bus_message_append_array    (*sdl_sd_bus_message_append_array)
+#define sd_bus_message_open_container  (*sdl_sd_bus_message_open_container)
+#define sd_bus_message_close_container (*sdl_sd_bus_message_close_container)
+#define sd_bus_message_read            (*sdl_sd_bus_message_read)
+#define sd_bus_message_unref           (*sdl_sd_bus_message_unref)
+
+static void bus_closep(sd_bus **b)
+{
+	if (*b)
+		sd_bus_flush_close_unref(*b);
+}
+
+static void msg_unrefp(sd_bus_message **m)
+{
+	if (*m)
+		sd_bus_message_unref(*m);
+}
+
+static void slot_unrefp(sd_bus_slot **s)
+{
+	if (*s)
+		sd_bus_slot_unref(*s);
+}
+
+static void bus_error_freep(sd_bus_error *err)
+{
+	sd_bus_error_free(err);
+}
+
+#define _cleanup_bus_error_ __attribute__((cleanup(bus_error_freep)))
+#define _cleanup_bus_       __attribute__((cleanup(bus_closep)))
+#define _cleanup_msg_       __attribute__((cleanup(msg_unrefp)))
+#define _cleanup_slot_      __attribute__((cleanup(slot_unrefp)))
 
 /* The system bus; systemd's own socket when no D-Bus daemon runs. */
 static int bus_open(sd_bus **bus, struct nerr *e)
 {
-	int r = sd_bus_open_system(bus);
+	int r = sd_load(e);
+
+	if (r < 0)
+		return r;
+	r = sd_bus_open_system(bus);
 
 	if (r >= 0)
 		return 0;
@@ -346,7 +449,9 @@ static int append_resources(sd_bus_message *m, const struct cg_layout *l,
 		             res->pids.limit > 0 ? (uint64_t)res->pids.limit : UINT64_MAX);
 		rest->pids.has_limit = false;
 	}
-	if (r >= 0 && res->blkio.has_weight && res->blkio.weight) {
+	/* out of range: left to the cgroupfs driver, whose write the kernel refuses */
+	if (r >= 0 && res->blkio.has_weight && res->blkio.weight >= 10 &&
+	    res->blkio.weight <= 1000) {
 		uint64_t w = res->blkio.weight;
 		r = on_v2(l, CG_BLKIO) ? prop_u64(m, "IOWeight", 1 + (w - 10) * 9999 / 990)
 		                       : prop_u64(m, "BlockIOWeight", w);
@@ -481,6 +586,10 @@ static int call_job(sd_bus *bus, sd_bus_message *m, const char *unit, const char
 	if (r < 0) {
 		if (sd_bus_error_has_name(&err, "org.freedesktop.systemd1.NoSuchUnit"))
 			return -ENOENT;
+		/* another container's, maybe: the caller must not stop it */
+		if (sd_bus_error_has_name(&err, "org.freedesktop.systemd1.UnitExists"))
+			return nerr_set(e, EEXIST, "%s unit %s: %s", what, unit,
+			                err.message ? err.message : "the unit exists already");
 		return nerr_set(e, -r, "%s unit %s: %s", what, unit,
 		                err.message ? err.message : strerror(-r));
 	}

@@ -28,7 +28,8 @@ bool cg_systemd_built(void);
 /* Start the scope named by path's last component in the slice named by the
  * component before it, holding pid, with Delegate=yes, the resources
  * systemd has properties for and the device rules (the defaults added);
- * waits for systemd's job.  *rest is res without what systemd took. */
+ * waits for systemd's job.  *rest is res without what systemd took.
+ * -EEXIST when a unit of that name exists (not ours to stop). */
 int cg_systemd_start(const struct cg_layout *l, const char *path, pid_t pid,
                      const struct oci_resources *res, const struct oci_device_rule *rules,
                      size_t n_rules, struct oci_resources *rest, struct nerr *e);

@@ -515,10 +515,13 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	if (x.cfg->linux_.n_uid_mappings) {
 		/* The init runs as the container's root: let it open the fifo. */
 		for (size_t i = 0; i < x.cfg->linux_.n_uid_mappings; i++)
-			if (x.cfg->linux_.uid_mappings[i].container_id == 0)
-				fchownat(c->dirfd, EXEC_FIFO_NAME,
-				         x.cfg->linux_.uid_mappings[i].host_id, (gid_t)-1,
-				         AT_SYMLINK_NOFOLLOW);
+			if (x.cfg->linux_.uid_mappings[i].container_id == 0 &&
+			    fchownat(c->dirfd, EXEC_FIFO_NAME,
+			             x.cfg->linux_.uid_mappings[i].host_id, (gid_t)-1,
+			             AT_SYMLINK_NOFOLLOW) < 0)
+				log_debug("chown exec.fifo to uid %u: %s",
+				          (unsigned)x.cfg->linux_.uid_mappings[i].host_id,
+				          strerror(errno));
 	}
 	if (x.cfg->linux_.seccomp) {
 		/* Compiled here, before the init exists: it inherits the BPF. */
@@ -598,6 +601,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	}
 	r = cgroup_apply_config(x.cgroup_path, x.pid, &x.cfg->linux_.resources,
 	                        x.cfg->linux_.devices, x.cfg->linux_.n_devices, e);
+	if (r == -EEXIST)
+		x.cgroup_made = false; /* a systemd unit of that name: not ours to stop */
 	if (r < 0)
 		goto fail;
 	proc_start_time(x.pid, &start_time, NULL);

@@ -19,3 +19,10 @@ check_PROGRAMS += tests/unit/test-mount-opts
 TESTS += tests/unit/test-mount-opts
 tests_unit_test_mount_opts_SOURCES = tests/unit/test_mount_opts.c \
 	src/mount_opts.c src/context.c src/log.c src/error.c src/util.c
+
+# The systemd driver's cgroupsPath parsing (no systemd needed).
+check_PROGRAMS += tests/unit/test-cgroup-path
+TESTS += tests/unit/test-cgroup-path
+tests_unit_test_cgroup_path_SOURCES = tests/unit/test_cgroup_path.c \
+	src/cgroup_systemd.c src/cgroup_fs.c src/log.c src/error.c src/util.c
+tests_unit_test_cgroup_path_LDADD = $(DL_LIBS)

@@ -399,9 +399,16 @@ static void test_valid(void)
 
 static void test_invalid(void)
 {
-	config_err("broken JSON", "{'ociVersion': '1.3.0',", "config.json: invalid JSON");
+	config_err("broken JSON", "{'ociVersion': '1.3.0',", "config.json:1:23: invalid JSON");
 	config_err("not an object", "[1, 2]", "config.json: expected a JSON object");
-	config_err("empty document", "", "config.json: invalid JSON");
+	config_err("empty document", "",
+	           "config.json:1:1: invalid JSON: parse error: premature EOF");
+	/* syntax errors name the line and the column of the byte yajl stopped on */
+	config_err("misspelled literal",
+	           "{\n  'ociVersion': '1.3.0',\n  'process': {\n    'terminal': flase\n  }\n}\n",
+	           "config.json:4:17: invalid JSON: lexical error: invalid string in json text.");
+	config_err("extra bracket", "{\n  'a': [1, 2]]\n}",
+	           "config.json:2:13: invalid JSON: parse error:");
 	/* regression: yajl decodes \u0000 into a NUL that cut the string short */
 	config_err("\\u0000 in a string", PROC("'env': ['A=b\\u0000c']"),
 	           "config.json: invalid JSON: a string contains \\u0000");

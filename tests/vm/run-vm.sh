@@ -222,6 +222,10 @@ cp -a /payload/. /new/payload/
 for b in /bin/*; do
 	[ -L "$b" ] || [ "$b" = /bin/busybox ] || [ "$b" = /bin/modload ] || cp "$b" /new/usr/local/bin/
 done
+# their shared libraries that the image lacks (a sanitizer runtime, say)
+for f in $(find /lib /lib64 /usr/lib -type f 2>/dev/null | grep -v '^/lib/modules/'); do
+	[ -e "/new$f" ] || { mkdir -p "/new${f%/*}" && cp "$f" "/new$f"; }
+done
 cp /script /new/script
 cat >/new/etc/systemd/system/nucleus-vm-test.service <<UNIT
 [Unit]

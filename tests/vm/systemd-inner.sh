@@ -3,6 +3,9 @@
 # whose PID 1 is systemd (unified or hybrid layout).  Prints TAP lines; the
 # plan is printed by systemd.test for both boots together.
 . /payload/vm-lib.sh
+# A sanitizer build of nucleus-oci reports to files, checked at the end.
+mkdir -p /tmp/san
+export ASAN_OPTIONS=log_path=/tmp/san/asan UBSAN_OPTIONS=log_path=/tmp/san/ubsan:print_stacktrace=1
 sd() { nucleus-oci --root /run/noci --systemd-cgroup "$@"; }
 # prop UNIT NAME: one property as systemctl show has it
 prop() { systemctl show -p "$2" --value "$1"; }
@@ -32,6 +35,7 @@ test_run_limits() {
 	equal "$(prop $u TasksMax)" 20 TasksMax
 	equal "$(prop $u CPUQuotaPerSecUSec)" 200ms CPUQuotaPerSecUSec
 	equal "$(prop $u DevicePolicy)" strict DevicePolicy
+	prop $u DeviceAllow | grep -q '/dev/char/1:3 rwm' || { echo "DeviceAllow: $(prop $u DeviceAllow)"; exit 1; }
 	check grep -q "0::$RES\|:name=systemd:$RES" /proc/$(pid_of sdres)/cgroup
 	equal "$(cat $PIDS$RES/pids.max)" 20 pids.max
 	if [ $L = v2 ]; then
@@ -67,9 +71,13 @@ test_update_reload() {
 		--cpu-period 100000 sdres || exit 1
 	equal "$(prop $u TasksMax)" 30 "TasksMax after update"
 	equal "$(prop $u CPUQuotaPerSecUSec)" 500ms "CPUQuotaPerSecUSec after update"
+	sd update --resources /payload/allow-kmsg.json sdres || exit 1
+	prop $u DeviceAllow | grep -q '/dev/char/1:11 w' || { echo "DeviceAllow: $(prop $u DeviceAllow)"; exit 1; }
 	# what a write behind systemd's back would get: undone by the reload
 	echo 25 >$PIDS$RES/pids.max
 	systemctl daemon-reload || exit 1
+	# the default devices are in systemd's list too: still usable after the reload
+	sd exec sdres sh -c 'echo x >/dev/null' || exit 1
 	equal "$(cat $PIDS$RES/pids.max)" 30 "pids.max after daemon-reload"
 	if [ $L = v2 ]; then
 		equal "$(prop $u MemoryMax)" 67108864 "MemoryMax after update"
@@ -148,10 +156,27 @@ test_bad_input() {
 	done
 }
 
+test_clash() {
+	sdstart res sdres
+	sd create --bundle $B/clash sdclash 2>/tmp/err && exit 1
+	cat /tmp/err
+	check grep -q 'nci-res.scope' /tmp/err
+	equal "$(prop nci-res.scope ActiveState)" active "the other container's unit"
+	equal "$(status_of sdres)" running "the other container"
+	check [ ! -e /run/noci/sdclash ]
+}
+
 t "systemd $L: run with limits, read back from systemctl show and the cgroup files" test_run_limits
 t "systemd $L: update goes through systemd, daemon-reload keeps it" test_update_reload
 t "systemd $L: exec joins the scope" test_exec
 t "systemd $L: pause freezes the scope, resume thaws it" test_pause
 t "systemd $L: delete stops the units, none is left, default slice" test_delete
 t "systemd $L: bad input is a clear error and leaves no unit, state or cgroup" test_bad_input
+t "systemd $L: a scope name in use elsewhere is refused, that unit left running" test_clash
+for f in /tmp/san/*; do
+	[ -e "$f" ] || continue
+	sed 's/^/# /' "$f"
+	echo "Bail out! sanitizer report $f"
+	FAILED=1
+done
 exit $FAILED
