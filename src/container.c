@@ -516,7 +516,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	r = open_ns_paths(x.cfg, &a, e);
 	if (r < 0)
 		goto fail;
-	r = mounts_prepare_idmapped(x.cfg, &a.prepared_mounts, e);
+	r = mounts_prepare(x.cfg, &a.prepared_mounts, e);
 	if (r < 0)
 		goto fail;
 	a.cfg = x.cfg;

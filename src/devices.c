@@ -16,7 +16,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "mounts.h"
+#include "inroot.h"
+#include "mount_opts.h"
 #include "util.h"
 
 static const struct {
@@ -84,10 +85,10 @@ static int make_device(int rootfd, const struct devspec *d, struct nerr *e)
 	name = slash + 1;
 	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
 		return nerr_set(e, EINVAL, "device %s: not a file name", d->path);
-	r = mounts_mkpath_in_root(rootfd, dir[0] ? dir : "/", false, e);
+	r = inroot_mkpath(rootfd, dir[0] ? dir : "/", false, e);
 	if (r < 0)
 		return nerr_wrap(e, "device %s", d->path);
-	parent = mounts_open_in_root(rootfd, dir[0] ? dir : "/", O_PATH | O_DIRECTORY, false, e);
+	parent = inroot_open(rootfd, dir[0] ? dir : "/", O_PATH | O_DIRECTORY, false, e);
 	if (parent < 0)
 		return nerr_sys(e, -parent, "device %s: resolve %s", d->path, dir);
 	if (unlinkat(parent, name, 0) < 0 && errno != ENOENT)
@@ -135,7 +136,7 @@ static int default_nodes(int rootfd, struct nerr *e)
 		if (r < 0)
 			return r;
 	}
-	dev = mounts_open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY, false, e);
+	dev = inroot_open(rootfd, "/dev", O_PATH | O_DIRECTORY, false, e);
 	if (dev < 0)
 		return nerr_sys(e, -dev, "open /dev in the container");
 	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++)
@@ -181,7 +182,7 @@ static int device_on_bind(const struct oci_config *cfg, int rootfd, const struct
 
 	if (!on_bind_mount(cfg, d->path))
 		return 0;
-	fd = mounts_open_in_root(rootfd, d->path, O_PATH, true, e);
+	fd = inroot_open(rootfd, d->path, O_PATH, true, e);
 	if (fd >= 0 && fstat(fd, &sb) == 0 && (sb.st_mode & S_IFMT) == d->type &&
 	    sb.st_rdev == makedev(d->maj, d->min))
 		return 1;
@@ -227,7 +228,7 @@ int devices_bind_console(int rootfd, int ptyfd, struct nerr *e)
 	_cleanup_close_ int dev = -1, target = -1;
 	char src[64], dst[64];
 
-	dev = mounts_open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY, false, e);
+	dev = inroot_open(rootfd, "/dev", O_PATH | O_DIRECTORY, false, e);
 	if (dev < 0)
 		return nerr_sys(e, -dev, "/dev/console: open /dev in the container");
 	/* Whatever the image has there (a symlink perhaps) is replaced by a plain file. */

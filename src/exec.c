@@ -136,8 +136,8 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	CHILD_STEP("namespaces", child_enter(x, &e));
 	if (x->console_fd >= 0) {
-		CHILD_STEP("terminal",
-		           terminal_setup(x->console_fd, &p->console_size, false, x->relay, &e));
+		CHILD_STEP("terminal", terminal_setup(x->console_fd, &p->console_size,
+		                                      (uid_t)p->user.uid, false, x->relay, &e));
 		close(x->console_fd);
 	}
 	CHILD_STEP("process", process_attrs_check_lsm(p, &e));
@@ -149,7 +149,7 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 	/* Built before seccomp: nothing is allocated under the filter. */
 	argv = process_argv(&p->args);
 	envp = process_envp(&p->env, x->listen_fds);
-	CHILD_STEP("cwd", security_enter_cwd(p->cwd, true, &e));
+	CHILD_STEP("cwd", security_enter_cwd(p->cwd, &plan, &e));
 	CHILD_STEP("user and capabilities", child_confine(x, &plan, &e));
 	CHILD_STEP("executable", init_find_executable(p, exe, sizeof exe, &e));
 	/* Stdio and the passed fds reach the process, nothing else of ours. */

@@ -8,6 +8,7 @@
  */
 #include "hooks.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -102,7 +103,25 @@ static int hook_wait(const struct oci_hook *h, pid_t pid, int pidfd, int *status
 	return 0;
 }
 
-static int hook_run_one(const struct oci_hook *h, const char *kind, int state_fd, struct nerr *e)
+/* runc's words ("error running hook #0: ... signal: bad system call"), which
+ * engines and scripts match, with the signal's name in lower case as Go has it. */
+static int hook_signaled(const struct oci_hook *h, const char *kind, size_t index, int sig,
+                         struct nerr *e)
+{
+	const char *desc = strsignal(sig);
+	char name[64];
+	size_t i;
+
+	for (i = 0; desc && desc[i] && i + 1 < sizeof name; i++)
+		name[i] = (char)tolower((unsigned char)desc[i]);
+	name[i] = '\0';
+	return nerr_set(e, ECANCELED,
+	                "error running hook #%zu (%s hook \"%s\"): killed by signal %d: %s", index,
+	                kind, h->path, sig, name);
+}
+
+static int hook_run_one(const struct oci_hook *h, size_t index, const char *kind, int state_fd,
+                        struct nerr *e)
 {
 	_cleanup_close_ int pidfd = -1;
 	int status = 0, r;
@@ -124,8 +143,7 @@ static int hook_run_one(const struct oci_hook *h, const char *kind, int state_fd
 	if (r < 0)
 		return nerr_sys(e, -r, "%s hook \"%s\": wait", kind, h->path);
 	if (WIFSIGNALED(status))
-		return nerr_set(e, ECANCELED, "%s hook \"%s\" was killed by signal %d", kind,
-		                h->path, WTERMSIG(status));
+		return hook_signaled(h, kind, index, WTERMSIG(status), e);
 	if (WEXITSTATUS(status) == 127)
 		return nerr_set(e, ENOENT, "%s hook \"%s\": no such file or directory", kind,
 		                h->path);
@@ -138,7 +156,7 @@ static int hook_run_one(const struct oci_hook *h, const char *kind, int state_fd
 int hooks_run(const struct oci_hook_list *l, const char *kind, int state_fd, struct nerr *e)
 {
 	for (size_t i = 0; i < l->len; i++) {
-		int r = hook_run_one(&l->items[i], kind, state_fd, e);
+		int r = hook_run_one(&l->items[i], i, kind, state_fd, e);
 		if (r < 0)
 			return r;
 	}
@@ -151,7 +169,7 @@ int hooks_run_all(const struct oci_hook_list *l, const char *kind, int state_fd,
 	int failed = 0;
 	for (size_t i = 0; i < l->len; i++) {
 		struct nerr e = {0};
-		if (hook_run_one(&l->items[i], kind, state_fd, &e) < 0) {
+		if (hook_run_one(&l->items[i], i, kind, state_fd, &e) < 0) {
 			report(&e);
 			failed++;
 		}

@@ -8,6 +8,8 @@
  * clone is idmapped with mount_setattr(MOUNT_ATTR_IDMAP).  The init inherits
  * the detached mount's fd and attaches it with move_mount.
  */
+#include "idmap.h"
+
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -18,7 +20,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mounts.h"
 #include "util.h"
 
 static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n)
@@ -156,8 +157,8 @@ static int make_userns(const struct oci_mount *m, const struct idmap_maps *mp, s
 	return fd;
 }
 
-static int idmapped_clone(const struct oci_config *cfg, const struct oci_mount *m,
-                          const struct mount_plan *pl, struct nerr *e)
+int idmap_clone(const struct oci_config *cfg, const struct oci_mount *m,
+                const struct mount_plan *pl, struct nerr *e)
 {
 	_cleanup_close_ int tree = -1, userns = -1;
 	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP};
@@ -183,49 +184,11 @@ static int idmapped_clone(const struct oci_config *cfg, const struct oci_mount *
 	return TAKE_FD(tree);
 }
 
-static bool wants_idmap(const struct oci_mount *m)
+bool idmap_wanted(const struct oci_mount *m)
 {
 	for (size_t i = 0; i < m->options.len; i++)
 		if (!strncmp(m->options.items[i], "idmap", 5) ||
 		    !strncmp(m->options.items[i], "ridmap", 6))
 			return true;
 	return false;
-}
-
-void mounts_close_prepared(int *fds, size_t n)
-{
-	if (!fds)
-		return;
-	for (size_t i = 0; i < n; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	free(fds);
-}
-
-int mounts_prepare_idmapped(const struct oci_config *cfg, int **fds, struct nerr *e)
-{
-	int *out = NULL;
-	*fds = NULL;
-	for (size_t i = 0; i < cfg->n_mounts; i++) {
-		struct mount_plan pl;
-		int r;
-		if (!wants_idmap(&cfg->mounts[i]))
-			continue; /* the init parses (and logs about) the others */
-		r = mount_opts_plan(&cfg->mounts[i], &pl, e);
-		if (r == 0 && !pl.idmap && !pl.ridmap)
-			continue;
-		if (r == 0 && !out) {
-			out = xcalloc(cfg->n_mounts, sizeof *out);
-			for (size_t j = 0; j < cfg->n_mounts; j++)
-				out[j] = -1;
-		}
-		if (r == 0)
-			r = out[i] = idmapped_clone(cfg, &cfg->mounts[i], &pl, e);
-		if (r < 0) {
-			mounts_close_prepared(out, cfg->n_mounts);
-			return r;
-		}
-	}
-	*fds = out;
-	return 0;
 }

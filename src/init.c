@@ -20,6 +20,8 @@
 
 #include "cgroup.h"
 #include "hooks.h"
+#include "inroot.h"
+#include "log.h"
 #include "mounts.h"
 #include "process.h"
 #include "process_attrs.h"
@@ -155,8 +157,13 @@ static int create_runtime_hooks(struct init_args *a, struct nerr *e)
 
 /* In the container's namespaces, before pivot_root: the hook path still
  * resolves in the runtime's filesystem, as the spec asks. */
-static int create_container_hooks(struct init_args *a, struct nerr *e)
+/* In the rootfs, as runc runs them: a hook's relative paths are the container's. */
+static int create_container_hooks(struct init_args *a, int rootfd, struct nerr *e)
 {
+	if (a->cfg->hooks.create_container.len == 0)
+		return 0;
+	if (fchdir(rootfd) < 0)
+		return nerr_sys(e, errno, "chdir to rootfs %s", a->rootfs);
 	return hooks_run(&a->cfg->hooks.create_container, "createContainer", a->state_fd, e);
 }
 
@@ -169,7 +176,8 @@ static int setup_console(struct init_args *a, struct nerr *e)
 		return nerr_sys(e, errno, "setsid");
 	if (a->console_fd < 0)
 		return 0;
-	r = terminal_setup(a->console_fd, &a->cfg->process->console_size, true, false, e);
+	r = terminal_setup(a->console_fd, &a->cfg->process->console_size,
+	                   (uid_t)a->cfg->process->user.uid, true, false, e);
 	close(a->console_fd);
 	a->console_fd = -1;
 	return r;
@@ -187,10 +195,10 @@ static int make_cwd(struct init_args *a, struct nerr *e)
 	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return nerr_sys(e, errno, "open the container root");
-	fd = mounts_open_in_root(root, cwd, O_PATH, false, e);
+	fd = inroot_open(root, cwd, O_PATH, false, e);
 	/* Found, or not makeable: the cwd step reports why it cannot enter it. */
 	if (fd == -ENOENT)
-		mounts_mkpath_in_root(root, cwd, false, e);
+		inroot_mkpath(root, cwd, false, e);
 	return 0;
 }
 
@@ -341,6 +349,7 @@ __attribute__((noreturn)) static void fail(struct init_args *a, const char *stag
 #define STEP(name, call)                                                                           \
 	do {                                                                                       \
 		stage = (name);                                                                    \
+		log_debug("init: %s", stage);                                                      \
 		if ((call) < 0)                                                                    \
 			fail(a, stage, &e);                                                        \
 	} while (0)
@@ -354,6 +363,7 @@ void init_main(struct init_args *a)
 	int rootfd = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	log_keep_stderr();
 	/* Not dumpable until execve: the container cannot reach our memory or
 	 * binary.  An unprivileged parent can write our id maps and
 	 * oom_score_adj only while our /proc files are its own: nothing of the
@@ -373,7 +383,7 @@ void init_main(struct init_args *a)
 	STEP("keyring", new_keyring(a, &e));
 	STEP("mounts", mounts_setup(a->cfg, a->rootfs, a->prepared_mounts, &rootfd, &e));
 	STEP("createRuntime hooks", create_runtime_hooks(a, &e));
-	STEP("createContainer hooks", create_container_hooks(a, &e));
+	STEP("createContainer hooks", create_container_hooks(a, rootfd, &e));
 	STEP("pivot_root", mounts_enter_root(a->cfg, rootfd, a->rootfs, a->no_pivot, &e));
 	close(rootfd);
 	STEP("console", setup_console(a, &e));
@@ -386,8 +396,12 @@ void init_main(struct init_args *a)
 	STEP("landlock", security_prepare(a->cfg->process, a->seccomp, a->fifo_fd, &plan, &e));
 	plan.trace_sock = a->trace_fd;
 	STEP("environment", exec_vectors(a, &e));
+	/* The last line: the log's fds are closed now, and nothing may be
+	 * written once the seccomp filter is on. */
+	log_debug("init: file descriptors, cwd, user, capabilities, seccomp, then wait for start");
+	log_stop();
 	STEP("file descriptors", close_extra_fds(a, &plan, &e));
-	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, true, &e));
+	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, &plan, &e));
 	STEP("user, capabilities, seccomp", confine(a, &plan, &e));
 	STEP("executable", init_find_executable(a->cfg->process, exe, sizeof exe, &e));
 	STEP("ready", report_ready(a, &e));

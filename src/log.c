@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Logging.  Without --log, warnings and errors go to stderr.  With --log FILE
- * every line goes to the file, in text or as one JSON object per line
- * {"level","msg","time"}, which is what containerd's shim and Podman parse;
- * errors go to stderr as well so a person sees them.
+ * Logging.  Without --log, warnings and errors go to stderr, and with --debug
+ * the debug lines too, as text lines.  With --log FILE every line goes to the
+ * file, as text lines (time="..." level=... msg="...", as runc writes them)
+ * or as one JSON object per line {"level","msg","time"}, which is what
+ * containerd's shim and Podman parse; errors go to stderr as well so a person
+ * sees them.
  */
 #include "log.h"
 
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 static int log_fd = -1;
+static int log_stderr_fd = STDERR_FILENO;
 static bool log_json;
 static bool log_debug_on;
 
@@ -39,6 +42,23 @@ void log_close(void)
 bool log_debug_enabled(void)
 {
 	return log_debug_on;
+}
+
+void log_keep_stderr(void)
+{
+	int fd;
+	if (!log_debug_on || log_fd >= 0)
+		return;
+	fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (fd >= 0)
+		log_stderr_fd = fd;
+}
+
+void log_stop(void)
+{
+	log_debug_on = false;
+	log_fd = -1;
+	log_stderr_fd = STDERR_FILENO;
 }
 
 static const char *level_name(enum log_level l)
@@ -117,6 +137,15 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/* Text lines as runc writes them: time="..." level=debug msg="...". */
+static int text_line(char *line, size_t size, enum log_level level, const char *msg, const char *ts)
+{
+	char esc[3072];
+	json_escape(esc, sizeof esc, msg);
+	return snprintf(line, size, "time=\"%s\" level=%s msg=\"%s\"\n", ts, level_name(level),
+	                esc);
+}
+
 static void log_write(enum log_level level, const char *msg, bool to_stderr)
 {
 	char line[4096], esc[3072], ts[64];
@@ -130,13 +159,19 @@ static void log_write(enum log_level level, const char *msg, bool to_stderr)
 			             "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
 			             level_name(level), esc, ts);
 		} else {
-			n = snprintf(line, sizeof line, "%s %s: %s\n", ts, level_name(level), msg);
+			n = text_line(line, sizeof line, level, msg, ts);
 		}
 		if (n > (int)sizeof line - 1)
 			n = (int)sizeof line - 1;
 		write_all(log_fd, line, (size_t)n);
 	}
-	if (to_stderr || log_fd < 0) {
+	if (level == LOG_LEVEL_DEBUG && log_fd < 0) {
+		log_rfc3339_now(ts, sizeof ts);
+		n = text_line(line, sizeof line, level, msg, ts);
+		if (n > (int)sizeof line - 1)
+			n = (int)sizeof line - 1;
+		write_all(log_stderr_fd, line, (size_t)n);
+	} else if (to_stderr || log_fd < 0) {
 		n = snprintf(
 		    line, sizeof line, "%s%s\n",
 		    level == LOG_LEVEL_ERROR ? "" : (level == LOG_LEVEL_WARN ? "warning: " : ""),

@@ -11,6 +11,11 @@ enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBU
 int log_open(const char *path, bool json, bool debug);
 void log_close(void);
 bool log_debug_enabled(void);
+/* In the container's init: debug lines without --log keep going to the stderr
+ * the runtime was started with, even once a terminal replaces it. */
+void log_keep_stderr(void);
+/* No more logging from this process (the init, before it closes our fds). */
+void log_stop(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The one error line of a failed command: to the log file and to stderr. */
 void log_fatal(const char *msg);

@@ -207,6 +207,7 @@ int main(int argc, char **argv)
 				return command_fail(&e);
 			cgroup_use_systemd(true);
 		}
+		log_debug("command %s", argv[first]);
 		r = commands[i].fn(&g, argc - first, argv + first);
 		log_close();
 		return r;

@@ -5,6 +5,8 @@
  * cgroup2 at "unified"), laid out as runc does, with cpu,cpuacct links.
  * With a cgroup namespace each mount shows the container its own cgroup.
  */
+#include "mount_cgroup.h"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,7 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup_fs.h"
-#include "mounts.h"
+#include "inroot.h"
 #include "util.h"
 
 /* A host hierarchy directly under /sys/fs/cgroup: its name there; NULL otherwise. */
@@ -85,7 +87,7 @@ static int bind_own_cgroup(const struct cg_hierarchy *h, const char *own, const 
 	if (mount(src, sub, NULL, MS_BIND, NULL) < 0)
 		return nerr_sys(e, errno, "mount %s (bind %s)", cpath, src);
 	/* sub names the covered directory: reopen, inside the root, to reach the bind. */
-	fd = mounts_open_in_root(rootfd, cpath, O_PATH | O_DIRECTORY, true, e);
+	fd = inroot_open(rootfd, cpath, O_PATH | O_DIRECTORY, true, e);
 	if (fd < 0)
 		return nerr_sys(e, -fd, "mount %s: reopen", cpath);
 	snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
@@ -133,8 +135,8 @@ static int mount_hierarchy(int rootfd, int dir, const struct cg_hierarchy *h,
 	return 0;
 }
 
-int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struct mount_plan *pl,
-                  struct nerr *e)
+int mount_cgroup_setup(int rootfd, int target, const struct oci_mount *m,
+                       const struct mount_plan *pl, struct nerr *e)
 {
 	unsigned long fl = pl->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY);
 	const struct cg_layout *l;
@@ -161,7 +163,7 @@ int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struc
 	if (mount("tmpfs", tpath, "tmpfs", fl & ~MS_RDONLY, "mode=755") < 0)
 		return nerr_sys(e, errno, "mount %s (tmpfs for cgroups)", m->destination);
 	/* The fd we mounted on is the covered directory: reopen to reach the tmpfs. */
-	dir = mounts_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, false, e);
+	dir = inroot_open(rootfd, m->destination, O_PATH | O_DIRECTORY, false, e);
 	if (dir < 0)
 		return nerr_sys(e, -dir, "mount %s: reopen", m->destination);
 	for (int i = 0; r == 0 && i < l->n; i++)

@@ -13,95 +13,20 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "context.h"
 #include "devices.h"
+#include "idmap.h"
+#include "inroot.h"
+#include "mount_cgroup.h"
 #include "log.h"
 #include "util.h"
-
-int mounts_open_in_root(int rootfd, const char *path, int flags, bool nofollow_last, struct nerr *e)
-{
-	struct open_how how = {
-	    .flags = (uint64_t)(flags | O_CLOEXEC | (nofollow_last ? O_NOFOLLOW : 0)),
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	const char *rel = path;
-	int fd;
-	(void)e;
-	while (*rel == '/')
-		rel++;
-	if (*rel == '\0')
-		rel = ".";
-	fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof how);
-	return fd < 0 ? -errno : fd;
-}
-
-static int mkdir_component(int parentfd, const char *name, bool as_file)
-{
-	if (as_file) {
-		int fd = openat(parentfd, name,
-		                O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0)
-			return errno == EEXIST ? 0 : -errno;
-		close(fd);
-		return 0;
-	}
-	if (mkdirat(parentfd, name, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-int mounts_mkpath_in_root(int rootfd, const char *path, bool as_file, struct nerr *e)
-{
-	char buf[PATH_MAX];
-	char *p, *slash;
-
-	if (strlen(path) >= sizeof buf)
-		return nerr_set(e, ENAMETOOLONG, "path %s is too long", path);
-	snprintf(buf, sizeof buf, "%s", path);
-	p = buf;
-	while (*p == '/')
-		p++;
-	while (*p) {
-		bool last;
-		slash = strchr(p, '/');
-		last = slash == NULL || slash[strspn(slash, "/")] == '\0';
-		if (slash)
-			*slash = '\0';
-		if (strcmp(p, ".") && strcmp(p, "..")) {
-			/* the parent of this component, resolved inside the root */
-			_cleanup_close_ int parent = -1;
-			char saved = p > buf ? p[-1] : 0;
-			int r;
-			if (p > buf)
-				p[-1] = '\0';
-			parent = mounts_open_in_root(rootfd, p > buf ? buf : "/",
-			                             O_PATH | O_DIRECTORY, false, e);
-			if (p > buf)
-				p[-1] = saved;
-			if (parent < 0)
-				return nerr_sys(e, -parent, "resolve %s in the container", path);
-			r = mkdir_component(parent, p, as_file && last);
-			if (r < 0)
-				return nerr_sys(e, -r, "create %s in the container", path);
-		}
-		if (!slash)
-			break;
-		*slash = '/';
-		p = slash + 1;
-		while (*p == '/')
-			p++;
-	}
-	return 0;
-}
 
 static int fd_path(char buf[static 32], int fd)
 {
@@ -126,7 +51,7 @@ static uint64_t attrs_of_flags(unsigned long fl)
 /* The flags a bind asks for, applied to the (detached) clone itself.  What the
  * options clear is cleared only where the kernel did not lock it. */
 static int bind_set_flags(int tree, const struct oci_mount *m, const struct mount_plan *pl,
-                          struct nerr *e)
+                          bool locked, struct nerr *e)
 {
 	struct mount_attr a = {.attr_set = attrs_of_flags(pl->flags),
 	                       .attr_clr = attrs_of_flags(pl->clear)};
@@ -149,9 +74,9 @@ static int bind_set_flags(int tree, const struct oci_mount *m, const struct moun
 	}
 	if (!a.attr_set && !a.attr_clr)
 		return 0;
-	if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof a) == 0)
+	if (!locked && mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof a) == 0)
 		return 0;
-	if (errno == EPERM && a.attr_clr) {
+	if (locked || (errno == EPERM && a.attr_clr)) {
 		log_debug("mount %s: the source has locked flags; keeping them", m->destination);
 		a.attr_clr = 0;
 		a.attr_set &= ~(uint64_t)MOUNT_ATTR__ATIME;
@@ -162,9 +87,9 @@ static int bind_set_flags(int tree, const struct oci_mount *m, const struct moun
 }
 
 static int set_recursive_attrs(int mnt, const struct oci_mount *m, const struct mount_plan *pl,
-                               struct nerr *e)
+                               bool locked, struct nerr *e)
 {
-	struct mount_attr a = {.attr_set = pl->rec_set, .attr_clr = pl->rec_clr};
+	struct mount_attr a = {.attr_set = pl->rec_set, .attr_clr = locked ? 0 : pl->rec_clr};
 	if (!a.attr_set && !a.attr_clr)
 		return 0;
 	if (mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
@@ -202,7 +127,7 @@ static int bind_legacy(int rootfd, int target, const struct oci_mount *m,
 	if (!(pl->flags & ~MS_REMOUNT))
 		return 0;
 	/* target is the covered directory: reopen to reach the bind. */
-	mnt = mounts_open_in_root(rootfd, m->destination, O_PATH, false, e);
+	mnt = inroot_open(rootfd, m->destination, O_PATH, false, e);
 	if (mnt < 0)
 		return nerr_sys(e, -mnt, "mount %s: reopen", m->destination);
 	fd_path(tp, mnt);
@@ -218,10 +143,14 @@ static int bind_legacy(int rootfd, int target, const struct oci_mount *m,
 	return set_propagation(mnt, m, pl, e);
 }
 
+/* userns: the container has a user namespace.  A source cloned there has
+ * the flags it carries locked by the kernel; a source the runtime cloned on the
+ * host (prepared) does not, so the same locks are kept by not clearing any flag. */
 static int mount_bind(int rootfd, int target, const struct oci_mount *m,
-                      const struct mount_plan *pl, int prepared, struct nerr *e)
+                      const struct mount_plan *pl, int prepared, bool userns, struct nerr *e)
 {
 	_cleanup_close_ int tree = prepared;
+	bool locked = prepared >= 0 && userns;
 	int r;
 
 	if (tree < 0)
@@ -232,9 +161,9 @@ static int mount_bind(int rootfd, int target, const struct oci_mount *m,
 		return bind_legacy(rootfd, target, m, pl, e);
 	if (tree < 0)
 		return nerr_sys(e, errno, "mount %s: bind source %s", m->destination, m->source);
-	r = bind_set_flags(tree, m, pl, e);
+	r = bind_set_flags(tree, m, pl, locked, e);
 	if (r == 0)
-		r = set_recursive_attrs(tree, m, pl, e);
+		r = set_recursive_attrs(tree, m, pl, locked, e);
 	if (r < 0)
 		return r;
 	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -276,7 +205,7 @@ static int mount_fs(int rootfd, int target, const struct oci_mount *m, const str
 		                pl->data[0] ? ", " : "", pl->data);
 	if (!pl->tmpcopyup && !pl->rec_set && !pl->rec_clr && !pl->propagation)
 		return 0;
-	mnt = mounts_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, false, e);
+	mnt = inroot_open(rootfd, m->destination, O_PATH | O_DIRECTORY, false, e);
 	if (mnt < 0)
 		return nerr_sys(e, -mnt, "mount %s: reopen", m->destination);
 	if (pl->tmpcopyup) {
@@ -288,7 +217,7 @@ static int mount_fs(int rootfd, int target, const struct oci_mount *m, const str
 			             m->destination);
 	}
 	if (r == 0)
-		r = set_recursive_attrs(mnt, m, pl, e);
+		r = set_recursive_attrs(mnt, m, pl, false, e);
 	if (r == 0)
 		r = set_propagation(mnt, m, pl, e);
 	return r;
@@ -311,15 +240,23 @@ static int copy_source_symlink(int rootfd, const struct oci_mount *m, struct ner
 		return nerr_set(e, EINVAL, "mount %s: copy-symlink needs a file name",
 		                m->destination);
 	*slash = '\0';
-	if (mounts_mkpath_in_root(rootfd, parent[0] ? parent : "/", false, e) < 0)
+	if (inroot_mkpath(rootfd, parent[0] ? parent : "/", false, e) < 0)
 		return nerr_wrap(e, "mount %s", m->destination);
-	dir = mounts_open_in_root(rootfd, parent[0] ? parent : "/", O_PATH | O_DIRECTORY, false, e);
+	dir = inroot_open(rootfd, parent[0] ? parent : "/", O_PATH | O_DIRECTORY, false, e);
 	if (dir < 0)
 		return nerr_sys(e, -dir, "mount %s: resolve parent", m->destination);
 	unlinkat(dir, slash + 1, 0);
 	if (symlinkat(target, dir, slash + 1) < 0)
 		return nerr_sys(e, errno, "mount %s: copy-symlink", m->destination);
 	return 0;
+}
+
+static bool has_user_ns(const struct oci_config *cfg)
+{
+	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
+		if (cfg->linux_.namespaces[i].type == OCI_NS_USER)
+			return true;
+	return false;
 }
 
 /* ---- one mount ------------------------------------------------------------------ */
@@ -330,7 +267,7 @@ static bool is_type(const struct oci_mount *m, const char *t)
 }
 
 static int open_destination(int rootfd, const struct oci_mount *m, const struct mount_plan *pl,
-                            struct nerr *e)
+                            int prepared, struct nerr *e)
 {
 	bool as_file = false, kernel_fs = is_type(m, "proc") || is_type(m, "sysfs");
 	struct stat sb;
@@ -340,16 +277,17 @@ static int open_destination(int rootfd, const struct oci_mount *m, const struct 
 		if (!m->source)
 			return nerr_set(e, EINVAL, "mount %s: a bind mount needs a source",
 			                m->destination);
-		if (stat(m->source, &sb) < 0)
+		/* A source opened by the parent may be out of the init's reach. */
+		if ((prepared >= 0 ? fstat(prepared, &sb) : stat(m->source, &sb)) < 0)
 			return nerr_sys(e, errno, "mount %s: source %s", m->destination, m->source);
 		as_file = !S_ISDIR(sb.st_mode);
 	}
-	r = mounts_mkpath_in_root(rootfd, m->destination, as_file, e);
+	r = inroot_mkpath(rootfd, m->destination, as_file, e);
 	if (r < 0)
 		return nerr_wrap(e, "mount %s", m->destination);
 	/* proc and sysfs only on a real directory, never through a symlink
 	 * (the CVE-2019-16884 shape); other destinations follow links inside the root. */
-	fd = mounts_open_in_root(rootfd, m->destination, O_PATH, kernel_fs, e);
+	fd = inroot_open(rootfd, m->destination, O_PATH, kernel_fs, e);
 	if (fd < 0)
 		return nerr_sys(e, -fd, "mount %s: resolve destination", m->destination);
 	if (kernel_fs && (fstat(fd, &sb) < 0 || !S_ISDIR(sb.st_mode))) {
@@ -368,7 +306,7 @@ static int open_destination(int rootfd, const struct oci_mount *m, const struct 
  * /sys and /sys/fs/cgroup), with the flags asked for, as runc does.
  */
 static int mount_host_view(int rootfd, int target, const struct oci_mount *m, struct mount_plan *pl,
-                           struct nerr *e)
+                           bool userns, struct nerr *e)
 {
 	static const struct {
 		const char *type, *source;
@@ -392,14 +330,15 @@ static int mount_host_view(int rootfd, int target, const struct oci_mount *m, st
 		pl->rbind = views[i].rec;
 		if (views[i].rec && (pl->flags & MS_RDONLY))
 			pl->rec_set |= MOUNT_ATTR_RDONLY;
-		if (mount_bind(rootfd, target, &b, pl, -1, e) < 0)
+		if (mount_bind(rootfd, target, &b, pl, -1, userns, e) < 0)
 			return nerr_wrap(e, "%s, and the fallback failed", why);
 		return 0;
 	}
 	return -EPERM;
 }
 
-static int mount_one(int rootfd, const struct oci_mount *m, int prepared, struct nerr *e)
+static int mount_one(int rootfd, const struct oci_mount *m, int prepared, bool userns,
+                     struct nerr *e)
 {
 	struct mount_plan pl;
 	_cleanup_close_ int target = -1;
@@ -409,9 +348,13 @@ static int mount_one(int rootfd, const struct oci_mount *m, int prepared, struct
 	r = mount_opts_plan(m, &pl, e);
 	if (r < 0)
 		return r;
+	/* A read-only /dev still gets devpts, shm, mqueue, the nodes and the
+	 * console: mounts_finalize makes it read-only once they are in. */
+	if (!strcmp(m->destination, "/dev"))
+		pl.flags &= ~(unsigned long)MS_RDONLY;
 	if (pl.copy_symlink && m->source && lstat(m->source, &sb) == 0 && S_ISLNK(sb.st_mode))
 		return copy_source_symlink(rootfd, m, e);
-	target = open_destination(rootfd, m, &pl, e);
+	target = open_destination(rootfd, m, &pl, prepared, e);
 	if (target < 0)
 		return target;
 	if (pl.context == MOUNT_CONTEXT_BIND)
@@ -419,12 +362,12 @@ static int mount_one(int rootfd, const struct oci_mount *m, int prepared, struct
 	if (pl.context == MOUNT_CONTEXT_COPY)
 		return context_copy(m->source, target, m->destination, &pl, e);
 	if (pl.bind)
-		return mount_bind(rootfd, target, m, &pl, prepared, e);
+		return mount_bind(rootfd, target, m, &pl, prepared, userns, e);
 	if (is_type(m, "cgroup"))
-		r = mounts_cgroup(rootfd, target, m, &pl, e);
+		r = mount_cgroup_setup(rootfd, target, m, &pl, e);
 	else
 		r = mount_fs(rootfd, target, m, &pl, e);
-	return r == -EPERM ? mount_host_view(rootfd, target, m, &pl, e) : r;
+	return r == -EPERM ? mount_host_view(rootfd, target, m, &pl, userns, e) : r;
 }
 
 /* ---- the rootfs ------------------------------------------------------------------- */
@@ -458,18 +401,24 @@ static int rootfs_bind(const struct oci_config *cfg, const char *rootfs, struct 
 	                         ? mount_opts_propagation(cfg->linux_.rootfs_propagation)
 	                         : MS_SLAVE | MS_REC;
 
-	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+	/* An unbindable / would refuse the bind of the rootfs below: it is set on the
+	 * new / after pivot_root, like every rootfsPropagation. */
+	if (!prop || (prop & MS_UNBINDABLE))
+		prop = MS_SLAVE | MS_REC;
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return nerr_sys(e, errno, "set propagation of / (rootfsPropagation)");
-	/* pivot_root refuses shared mounts around the new root; the propagation
-	 * asked for is set again on the new / after pivot_root. */
+	/* pivot_root refuses a shared new root or a shared parent of it, which a
+	 * non-recursive rootfsPropagation can leave: the parent is made private and
+	 * the rootfs private (shared asked) or a slave; the propagation asked for is
+	 * set again on the new / after pivot_root. */
 	if ((prop & MS_SHARED) && mount(NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
 		return nerr_sys(e, errno, "make / private for pivot_root");
-	if ((prop & MS_SHARED) && rootfs_parent_private(rootfs, e) < 0)
+	if (rootfs_parent_private(rootfs, e) < 0)
 		return -e->errnum;
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return nerr_sys(e, errno, "bind rootfs %s", rootfs);
-	if ((prop & MS_SHARED) && mount(NULL, rootfs, NULL, MS_PRIVATE, NULL) < 0)
-		return nerr_sys(e, errno, "make rootfs %s private", rootfs);
+	if (mount(NULL, rootfs, NULL, (prop & MS_SHARED) ? MS_PRIVATE : MS_SLAVE, NULL) < 0)
+		return nerr_sys(e, errno, "set the propagation of rootfs %s", rootfs);
 	return 0;
 }
 
@@ -489,7 +438,7 @@ int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *pr
 		return nerr_sys(e, errno, "open rootfs %s", rootfs);
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct oci_mount *m = &cfg->mounts[i];
-		r = mount_one(fd, m, prepared ? prepared[i] : -1, e);
+		r = mount_one(fd, m, prepared ? prepared[i] : -1, has_user_ns(cfg), e);
 		if (r < 0)
 			return r;
 		if (!strcmp(m->destination, "/dev") && is_type(m, "tmpfs"))
@@ -499,5 +448,72 @@ int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *pr
 	if (r < 0)
 		return r;
 	*rootfd = TAKE_FD(fd);
+	return 0;
+}
+
+/* ---- in the parent ------------------------------------------------------------------ */
+
+/* A bind source cloned by the runtime as the host's root: in a user namespace
+ * the init may not reach it (a 0700 directory).  Any failure is left for the
+ * init to meet and report with the mount's name. */
+static int clone_source(const struct oci_mount *m, const struct mount_plan *pl)
+{
+	struct stat sb;
+	int tree;
+
+	if (!pl->bind || pl->context != MOUNT_CONTEXT_NONE || !m->source)
+		return -1;
+	if (pl->copy_symlink && lstat(m->source, &sb) == 0 && S_ISLNK(sb.st_mode))
+		return -1;
+	tree = open_tree(AT_FDCWD, m->source,
+	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (pl->rbind ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		log_debug("mount %s: clone bind source %s in the runtime: %s", m->destination,
+		          m->source, strerror(errno));
+	return tree < 0 ? -1 : tree;
+}
+
+void mounts_close_prepared(int *fds, size_t n)
+{
+	if (!fds)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
+int mounts_prepare(const struct oci_config *cfg, int **fds, struct nerr *e)
+{
+	bool userns = has_user_ns(cfg);
+	int *out = NULL;
+
+	*fds = NULL;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct oci_mount *m = &cfg->mounts[i];
+		struct mount_plan pl;
+		int r = 0;
+
+		if (!userns && !idmap_wanted(m))
+			continue; /* the init parses (and logs about) the others */
+		if (mount_opts_plan(m, &pl, e) < 0) {
+			mounts_close_prepared(out, cfg->n_mounts);
+			return -e->errnum;
+		}
+		if (!out) {
+			out = xcalloc(cfg->n_mounts, sizeof *out);
+			for (size_t j = 0; j < cfg->n_mounts; j++)
+				out[j] = -1;
+		}
+		if (pl.idmap || pl.ridmap)
+			r = out[i] = idmap_clone(cfg, m, &pl, e);
+		else
+			out[i] = clone_source(m, &pl);
+		if (r < 0) {
+			mounts_close_prepared(out, cfg->n_mounts);
+			return r;
+		}
+	}
+	*fds = out;
 	return 0;
 }

@@ -16,28 +16,19 @@
  * attached in place of a bind of the source.  Runs inside the new mount namespace. */
 int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *prepared, int *rootfd,
                  struct nerr *e);
-/* pivot_root into rootfd (or MS_MOVE + chroot with no_pivot), then apply rootfsPropagation. */
+/* pivot_root into rootfd (or MS_MOVE + chroot with no_pivot). */
 int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *rootfs, bool no_pivot,
                       struct nerr *e);
-/* After entering the root: masked paths, read-only paths, root.readonly. */
+/* After entering the root: masked paths, read-only paths, root.readonly, then
+ * rootfsPropagation on the new /. */
 int mounts_finalize(const struct oci_config *cfg, struct nerr *e);
 
-/* In the parent, before the init is cloned: one detached idmapped mount per idmap/ridmap
- * mount in cfg (open_tree + mount_setattr MOUNT_ATTR_IDMAP).  *fds gets n_mounts fds (-1
- * where none) or NULL when the config has no idmapped mount. */
-int mounts_prepare_idmapped(const struct oci_config *cfg, int **fds, struct nerr *e);
+/* In the parent, before the init is cloned: one detached mount per idmap/ridmap
+ * mount in cfg (open_tree + mount_setattr MOUNT_ATTR_IDMAP) and, with a user
+ * namespace, per bind (the init in the user namespace may not reach the source).
+ * *fds gets n_mounts fds (-1 where none) or NULL when there is none. */
+int mounts_prepare(const struct oci_config *cfg, int **fds, struct nerr *e);
 void mounts_close_prepared(int *fds, size_t n);
-
-/* The cgroup mount (one cgroup2, or a tmpfs with one mount per v1 hierarchy). */
-int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struct mount_plan *pl,
-                  struct nerr *e);
-
-/* Resolve `path` inside the tree at rootfd, never leaving it, creating
- * missing directories (and the last component as a file when as_file). */
-int mounts_mkpath_in_root(int rootfd, const char *path, bool as_file, struct nerr *e);
-/* openat2(RESOLVE_IN_ROOT): returns an fd or -errno (e is left untouched). */
-int mounts_open_in_root(int rootfd, const char *path, int flags, bool nofollow_last,
-                        struct nerr *e);
 
 /* Without a mount namespace of its own (mount_hostns.c): the container shares the
  * caller's mount namespace, so only what is under the rootfs may change. */

@@ -18,6 +18,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "inroot.h"
 #include "mounts.h"
 #include "util.h"
 
@@ -25,17 +26,86 @@
 #define PROC_SUPER_MAGIC 0x9fa0
 #endif
 
+/* A mountinfo field with its octal escapes (\040 for a space) decoded in place. */
+static char *mountinfo_unescape(char *s)
+{
+	char *o = s;
+	for (char *p = s; *p; p++) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+		    p[3] >= '0' && p[3] <= '7') {
+			*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 3;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+/* With --no-pivot the host's mounts stay in our mount namespace, outside the
+ * chroot.  The kernel lets a user namespace mount a fresh procfs or sysfs only
+ * when a full one is already visible in the mount namespace, and the host's
+ * would count: a process in the container could then see the whole /proc its
+ * masks hide.  Every full proc and sysfs mount outside the rootfs is
+ * detached (or, where that is refused, covered with an empty tmpfs). */
+static int hide_host_kernel_fs(const char *rootfs, struct nerr *e)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len, n_rootfs = strlen(rootfs);
+	char *line, *save = NULL;
+	int r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &text, &len, e);
+
+	if (r < 0)
+		return r;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		/* id parent major:minor root mountpoint options... - fstype source superopts */
+		char *f[5], *sep = strstr(line, " - "), *fstype, *sp = NULL;
+		size_t i = 0;
+		if (!sep)
+			continue;
+		*sep = '\0';
+		fstype = sep + 3;
+		fstype[strcspn(fstype, " ")] = '\0';
+		for (char *t = strtok_r(line, " ", &sp); t && i < 5; t = strtok_r(NULL, " ", &sp))
+			f[i++] = t;
+		if (i < 5)
+			continue;
+		if (strcmp(fstype, "proc") && strcmp(fstype, "sysfs"))
+			continue;
+		if (strcmp(mountinfo_unescape(f[3]), "/"))
+			continue; /* not the filesystem's root: not a full mount */
+		mountinfo_unescape(f[4]);
+		if (!strncmp(f[4], rootfs, n_rootfs) && (f[4][n_rootfs] == '/' || !f[4][n_rootfs]))
+			continue;
+		/* Our unmount must not reach the host's namespace. */
+		if (mount(NULL, f[4], NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+			if (errno == ENOENT)
+				continue; /* under something detached already */
+			return nerr_sys(e, errno, "--no-pivot: make %s a slave", f[4]);
+		}
+		if (umount2(f[4], MNT_DETACH) == 0)
+			continue;
+		if ((errno != EINVAL && errno != EPERM) ||
+		    mount("tmpfs", f[4], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		          "size=0k,mode=0555") < 0)
+			return nerr_sys(e, errno, "--no-pivot: hide the host's %s at %s", fstype,
+			                f[4]);
+	}
+	return 0;
+}
+
 int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *rootfs, bool no_pivot,
                       struct nerr *e)
 {
-	unsigned long prop = cfg->linux_.rootfs_propagation
-	                         ? mount_opts_propagation(cfg->linux_.rootfs_propagation)
-	                         : 0;
 	if (!mounts_has_own_ns(cfg))
 		return mounts_enter_root_hostns(rootfd, rootfs, e);
 	if (fchdir(rootfd) < 0)
 		return nerr_sys(e, errno, "chdir to rootfs %s", rootfs);
 	if (no_pivot) {
+		int r = hide_host_kernel_fs(rootfs, e);
+		if (r < 0)
+			return r;
 		if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 			return nerr_sys(e, errno, "move rootfs %s to /", rootfs);
 		if (chroot(".") < 0)
@@ -58,9 +128,6 @@ int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *root
 	}
 	if (chdir("/") < 0)
 		return nerr_sys(e, errno, "chdir /");
-	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
-		return nerr_sys(e, errno, "rootfsPropagation \"%s\" on /",
-		                cfg->linux_.rootfs_propagation);
 	return 0;
 }
 
@@ -82,7 +149,7 @@ static int check_proc(int fd, const char *path, const char *what, struct nerr *e
 static int open_path(int rootfd, const char *path, const char *what, struct stat *sb,
                      struct nerr *e)
 {
-	int fd = mounts_open_in_root(rootfd, path, O_PATH, true, e);
+	int fd = inroot_open(rootfd, path, O_PATH, true, e);
 	if (fd == -ENOENT)
 		return fd;
 	if (fd < 0)
@@ -120,7 +187,7 @@ static int mask_path(int rootfd, const char *path, struct nerr *e)
 		return 0;
 	}
 	/* The /dev/null we bind must really be the null device (CVE-2025-31133 shape). */
-	null = mounts_open_in_root(rootfd, "/dev/null", O_PATH, true, e);
+	null = inroot_open(rootfd, "/dev/null", O_PATH, true, e);
 	if (null < 0 || fstat(null, &nb) < 0 || !S_ISCHR(nb.st_mode) || nb.st_rdev != makedev(1, 3))
 		return nerr_set(e, EPERM,
 		                "mask %s: /dev/null in the container is not the null device", path);
@@ -158,8 +225,37 @@ static int readonly_path(int rootfd, const char *path, struct nerr *e)
 	return 0;
 }
 
+/* The last mount on /dev asked for "ro": it was mounted read-write so that
+ * everything under it could be made; now it turns read-only (itself only). */
+static int dev_readonly(const struct oci_config *cfg, int rootfd, struct nerr *e)
+{
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	_cleanup_close_ int fd = -1;
+	struct mount_plan pl;
+	bool want = false;
+
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		if (strcmp(cfg->mounts[i].destination, "/dev"))
+			continue;
+		if (mount_opts_plan(&cfg->mounts[i], &pl, e) < 0)
+			return -e->errnum;
+		want = (pl.flags & MS_RDONLY) != 0;
+	}
+	if (!want)
+		return 0;
+	fd = inroot_open(rootfd, "/dev", O_PATH | O_DIRECTORY, true, e);
+	if (fd < 0)
+		return nerr_sys(e, -fd, "mount /dev: reopen to make it read-only");
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
+		return nerr_sys(e, errno, "mount /dev: make it read-only");
+	return 0;
+}
+
 int mounts_finalize(const struct oci_config *cfg, struct nerr *e)
 {
+	unsigned long prop = cfg->linux_.rootfs_propagation
+	                         ? mount_opts_propagation(cfg->linux_.rootfs_propagation)
+	                         : 0;
 	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int r;
 	if (root < 0)
@@ -174,6 +270,9 @@ int mounts_finalize(const struct oci_config *cfg, struct nerr *e)
 		if (r < 0)
 			return r;
 	}
+	r = dev_readonly(cfg, root, e);
+	if (r < 0)
+		return r;
 	if (cfg->root.readonly) {
 		/* mount_setattr keeps every other flag, including the locked ones. */
 		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
@@ -181,5 +280,9 @@ int mounts_finalize(const struct oci_config *cfg, struct nerr *e)
 		    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
 			return nerr_sys(e, errno, "remount / read-only (root.readonly)");
 	}
+	/* Last: an unbindable / would refuse the binds above (masks, console). */
+	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return nerr_sys(e, errno, "rootfsPropagation \"%s\" on /",
+		                cfg->linux_.rootfs_propagation);
 	return 0;
 }

@@ -48,8 +48,9 @@ static char *cache_key(const struct oci_seccomp *sc)
 	if (!f)
 		return NULL;
 	uname(&u);
-	fprintf(f, "libseccomp %u.%u.%u\nkernel %s %s\napi %u\n", v->major, v->minor, v->micro,
-	        u.release, u.machine, seccomp_api_get());
+	/* "stub": programs compiled before the ENOSYS stub must not be reused */
+	fprintf(f, "libseccomp %u.%u.%u\nkernel %s %s\napi %u\nstub 1\n", v->major, v->minor,
+	        v->micro, u.release, u.machine, seccomp_api_get());
 	fprintf(f, "default %d %d %u\n", sc->default_action, sc->has_default_errno_ret,
 	        sc->default_errno_ret);
 	for (size_t i = 0; i < sc->architectures.len; i++)

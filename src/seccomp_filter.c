@@ -18,6 +18,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -193,13 +194,126 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_prog *out, struct nerr
 	return 0;
 }
 
+/* ---- the ENOSYS stub ------------------------------------------------------------------- */
+
+#define STUB_MAX_ARCHS  16
+#define X32_SYSCALL_BIT 0x40000000u
+
+struct stub_arch {
+	uint32_t arch; /* AUDIT_ARCH_* (libseccomp's SCMP_ARCH_* tokens are the same values) */
+	int max_nr;    /* the highest syscall number the profile names on it */
+};
+
+static size_t stub_archs(const struct oci_seccomp *sc, struct stub_arch *a)
+{
+	size_t n = 0;
+	a[n++].arch = seccomp_arch_native();
+	for (size_t i = 0; i < sc->architectures.len && n < STUB_MAX_ARCHS; i++) {
+		const char *lib = oci_seccomp_arch_libseccomp_name(sc->architectures.items[i]);
+		uint32_t arch = lib ? seccomp_arch_resolve_name(lib) : 0;
+		bool seen = false;
+		for (size_t j = 0; j < n; j++)
+			seen |= a[j].arch == arch;
+		if (arch && !seen)
+			a[n++].arch = arch;
+	}
+	for (size_t k = 0; k < n; k++) {
+		a[k].max_nr = -1;
+		for (size_t i = 0; i < sc->n_syscalls; i++)
+			for (size_t j = 0; j < sc->syscalls[i].names.len; j++) {
+				int nr = seccomp_syscall_resolve_name_arch(
+				    a[k].arch, sc->syscalls[i].names.items[j]);
+				if (nr > a[k].max_nr)
+					a[k].max_nr = nr;
+			}
+	}
+	return n;
+}
+
+/* Jump targets while the stub is built, resolved once its length is known. */
+#define STUB_TO_FILTER 0xfe
+#define STUB_TO_ENOSYS 0xfd
+
+static uint8_t stub_resolve(uint8_t jump, size_t at, size_t enosys)
+{
+	if (jump == STUB_TO_ENOSYS)
+		return (uint8_t)(enosys - at - 1);
+	if (jump == STUB_TO_FILTER)
+		return (uint8_t)(enosys + 1 - at - 1);
+	return jump;
+}
+
+/* System calls newer than every one the profile names get ENOSYS, not the
+ * default action: the profile cannot mean to deny what it has never heard
+ * of, and programs fall back to an older call only on ENOSYS (glibc from
+ * clone3 to clone).  The stub runs before libseccomp's program, which loads
+ * what it needs itself; x32 calls on x86_64 are left to that program. */
+static void prepend_enosys_stub(const struct oci_seccomp *sc, struct seccomp_prog *out)
+{
+	struct stub_arch a[STUB_MAX_ARCHS];
+	struct sock_filter stub[1 + STUB_MAX_ARCHS * 4 + 2], *prog;
+	size_t n = stub_archs(sc, a), len = 0;
+
+	if (sc->default_action == OCI_SCMP_ACT_ALLOW || sc->default_action == OCI_SCMP_ACT_LOG ||
+	    (sc->default_action == OCI_SCMP_ACT_ERRNO && sc->has_default_errno_ret &&
+	     sc->default_errno_ret == ENOSYS))
+		return;
+	stub[len++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	                                           offsetof(struct seccomp_data, arch));
+	for (size_t k = 0; k < n; k++) {
+		bool x86_64 = a[k].arch == SCMP_ARCH_X86_64;
+		if (a[k].max_nr < 0)
+			continue;
+		/* not this arch: skip the rest of the block (A still holds the arch) */
+		stub[len++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, a[k].arch, 0,
+		                                           x86_64 ? 3 : 2);
+		stub[len++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		                                           offsetof(struct seccomp_data, nr));
+		if (x86_64)
+			stub[len++] = (struct sock_filter)BPF_JUMP(
+			    BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, STUB_TO_FILTER, 0);
+		stub[len++] =
+		    (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)a[k].max_nr,
+		                                 STUB_TO_ENOSYS, STUB_TO_FILTER);
+	}
+	stub[len++] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, 1);
+	stub[len++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	for (size_t i = 0; i < len; i++) {
+		if (BPF_CLASS(stub[i].code) != BPF_JMP || BPF_OP(stub[i].code) == BPF_JA)
+			continue;
+		stub[i].jt = stub_resolve(stub[i].jt, i, len - 1);
+		stub[i].jf = stub_resolve(stub[i].jf, i, len - 1);
+	}
+	if (len + out->len > BPF_MAXINSNS) {
+		log_debug("seccomp: no room for the ENOSYS stub");
+		return;
+	}
+	prog = xmalloc((len + out->len) * sizeof *prog);
+	memcpy(prog, stub, len * sizeof *prog);
+	memcpy(prog + len, out->insns, out->len * sizeof *prog);
+	free(out->insns);
+	out->insns = prog;
+	out->len += len;
+	log_debug("seccomp: ENOSYS stub of %zu instructions for %zu architectures", len, n);
+}
+
 int seccomp_prepare_flags(const struct oci_seccomp *sc, struct seccomp_prog *out, struct nerr *e)
 {
 	out->flags = sc->flags_value;
 	out->notify = sc->default_action == OCI_SCMP_ACT_NOTIFY;
-	for (size_t i = 0; i < sc->n_syscalls; i++)
-		if (sc->syscalls[i].action == OCI_SCMP_ACT_NOTIFY)
-			out->notify = true;
+	for (size_t i = 0; i < sc->n_syscalls; i++) {
+		const struct oci_seccomp_syscall *s = &sc->syscalls[i];
+		if (s->action != OCI_SCMP_ACT_NOTIFY)
+			continue;
+		out->notify = true;
+		/* The init writes to the sync socket after loading the filter and
+		 * before the agent has the listener fd: it would wait forever. */
+		for (size_t j = 0; j < s->names.len; j++)
+			if (!strcmp(s->names.items[j], "write"))
+				return nerr_set(e, EINVAL,
+				                "seccomp: SCMP_ACT_NOTIFY cannot be used for the "
+				                "write syscall");
+	}
 	if (!out->notify)
 		return 0;
 	if (!sc->listener_path)
@@ -231,6 +345,8 @@ int seccomp_prepare(const struct oci_seccomp *sc, struct seccomp_prog *out, stru
 		r = add_syscalls(ctx, sc, def, e);
 	if (r == 0)
 		r = export_bpf(ctx, out, e);
+	if (r == 0)
+		prepend_enosys_stub(sc, out);
 	seccomp_release(ctx);
 	if (r < 0)
 		seccomp_prog_release(out);
@@ -346,7 +462,10 @@ int seccomp_send_to_listener(const char *path, const char *metadata, const struc
 	if (sock == -ENAMETOOLONG)
 		return nerr_set(e, ENAMETOOLONG, "seccomp: listenerPath \"%s\": too long", path);
 	if (sock < 0)
-		return nerr_sys(e, -sock, "seccomp: connect to listenerPath \"%s\"", path);
+		return nerr_sys(e, -sock,
+		                "seccomp: failed to connect with seccomp agent specified in the "
+		                "seccomp profile (listenerPath \"%s\")",
+		                path);
 	r = unixsock_send(sock, json, strlen(json), notify_fd);
 	if (r < 0)
 		return nerr_sys(e, -r, "seccomp: send the notify fd to \"%s\"", path);

@@ -92,7 +92,7 @@ void security_close_fds(int from, const int *keep, size_t n_keep)
 	syscall(SYS_close_range, from, ~0U, 0);
 }
 
-int security_enter_cwd(const char *cwd, bool tolerate_eacces, struct nerr *e)
+static int enter_cwd(const char *cwd, bool tolerate_eacces, struct nerr *e)
 {
 	struct open_how how = {
 	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
@@ -122,6 +122,15 @@ int security_enter_cwd(const char *cwd, bool tolerate_eacces, struct nerr *e)
 	/* The kernel says "(unreachable)" when the cwd is outside our root. */
 	if (!getcwd(buf, sizeof buf) && errno == ENOENT)
 		return nerr_set(e, EPERM, "process.cwd \"%s\": outside the container root", cwd);
+	return 1;
+}
+
+int security_enter_cwd(const char *cwd, struct security_plan *plan, struct nerr *e)
+{
+	int r = enter_cwd(cwd, true, e);
+	if (r < 0)
+		return r;
+	plan->cwd_entered = r > 0;
 	return 0;
 }
 
@@ -186,8 +195,10 @@ int security_confine(const struct oci_process *p, struct security_plan *plan, in
 	r = caps_drop_bounding(&p->capabilities, e);
 	if (r == 0)
 		r = switch_user(&p->user, e);
-	if (r == 0)
-		r = security_enter_cwd(p->cwd, false, e);
+	/* As runc: tried again as the user only when root could not enter it, so a
+	 * cwd that root can reach and the user cannot still works. */
+	if (r == 0 && !plan->cwd_entered)
+		r = enter_cwd(p->cwd, false, e);
 	if (r < 0)
 		return r;
 	if (!p->no_new_privileges && restricts) {

@@ -16,8 +16,9 @@
 struct security_plan {
 	bool has_seccomp;
 	struct seccomp_prog seccomp;
-	int landlock_fd; /* -1: no Landlock */
-	int trace_sock;  /* -1, or the recorder's socket: load the recording filter */
+	int landlock_fd;  /* -1: no Landlock */
+	int trace_sock;   /* -1, or the recorder's socket: load the recording filter */
+	bool cwd_entered; /* security_enter_cwd() entered process.cwd as root */
 };
 
 int security_apply_rlimits(const struct oci_process *p, struct nerr *e);
@@ -30,9 +31,10 @@ int security_prepare(const struct oci_process *p, const struct seccomp_prog *sec
  * was started with leaks toward the process (CVE-2024-21626). */
 void security_close_fds(int from, const int *keep, size_t n_keep);
 /* chdir to process.cwd resolved inside the container root, refusing magic
- * links (/proc/self/fd/N) and checking the result is under the root.
- * `tolerate_eacces` for the first try as root, before the user switch. */
-int security_enter_cwd(const char *cwd, bool tolerate_eacces, struct nerr *e);
+ * links (/proc/self/fd/N) and checking the result is under the root.  As
+ * root, before the user switch: when root is refused (EACCES) the user tries
+ * again in security_confine(); plan->cwd_entered says which. */
+int security_enter_cwd(const char *cwd, struct security_plan *plan, struct nerr *e);
 /* Bounding set, user, capabilities, no_new_privs, Landlock, seccomp.
  * *notify_fd gets the seccomp listener fd, or -1. */
 int security_confine(const struct oci_process *p, struct security_plan *plan, int *notify_fd,

@@ -21,12 +21,16 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <termios.h>
 
 #include "unixsock.h"
 #include "util.h"
 
+#ifndef UNIX98_PTY_SLAVE_MAJOR
+#define UNIX98_PTY_SLAVE_MAJOR 136
+#endif
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
@@ -90,8 +94,28 @@ static int bind_console(const char *slave_path, struct nerr *e)
 	return 0;
 }
 
-int terminal_setup(int sock, const struct oci_box *size, bool console, bool size_from_stdin,
-                   struct nerr *e)
+/* The process's terminal is its own (runc gives it to process.user too), not
+ * the root's that made it; the group stays devpts' (tty).  Only this fd is
+ * changed, after checking it is a pty slave: never whatever stdio the
+ * runtime was given, which may be a host device. */
+static int give_pty(int slave, const char *name, uid_t owner, struct nerr *e)
+{
+	struct stat sb;
+
+	if (fstat(slave, &sb) < 0)
+		return nerr_sys(e, errno, "stat the pty slave %s", name);
+	if (!S_ISCHR(sb.st_mode) || major(sb.st_rdev) < UNIX98_PTY_SLAVE_MAJOR ||
+	    major(sb.st_rdev) >= UNIX98_PTY_SLAVE_MAJOR + 8)
+		return nerr_set(e, EINVAL, "%s is not a pty slave; refusing to change its owner",
+		                name);
+	if (sb.st_uid != owner && fchown(slave, owner, (gid_t)-1) < 0)
+		return nerr_sys(e, errno, "give the pty %s to uid %u (process.user)", name,
+		                (unsigned)owner);
+	return 0;
+}
+
+int terminal_setup(int sock, const struct oci_box *size, uid_t owner, bool console,
+                   bool size_from_stdin, struct nerr *e)
 {
 	_cleanup_close_ int master = -1, slave = -1;
 	char name[PATH_MAX];
@@ -110,6 +134,8 @@ int terminal_setup(int sock, const struct oci_box *size, bool console, bool size
 		slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
 		return nerr_sys(e, errno, "open the pty slave %s", name);
+	if (give_pty(slave, name, owner, e) < 0)
+		return -e->errnum;
 	if (size && size->present) {
 		struct winsize ws = {.ws_row = (unsigned short)size->height,
 		                     .ws_col = (unsigned short)size->width};

@@ -72,7 +72,7 @@ setup() {
 	log="$BATS_TEST_TMPDIR/log.txt"
 	run "$NUCLEUS_OCI" --root "$ROOT" --log "$log" state nope
 	[ "$status" -eq 1 ]
-	grep -q 'error: container "nope" does not exist' "$log"
+	grep -q '^time="[^"]*" level=error msg="container \\"nope\\" does not exist' "$log"
 }
 
 @test "--log-format rejects unknown formats" {
@@ -97,10 +97,31 @@ setup() {
 	[ ! -e "/run/nucleus-oci/$id" ]
 }
 
-@test "--debug is accepted" {
-	update_config '.process.args = ["true"]'
+@test "--debug writes a level=debug line per setup step, to stderr or to --log" {
+	update_config '.process.args = ["sh", "-c", "echo out; echo err >&2"]'
 	run "$NUCLEUS_OCI" --root "$ROOT" --debug run t1
+	echo "$output"
 	[ "$status" -eq 0 ]
+	for step in mounts pivot_root filesystem; do
+		[[ "$output" == *$'\n'"time=\""*"\" level=debug msg=\"init: $step\""$'\n'* ]]
+	done
+	# the process's own output is untouched
+	[ "$(echo "$output" | grep -v ' level=debug ')" = $'out\nerr' ]
+	# with --log, the lines go to the file and stderr has only the process's
+	log="$BATS_TEST_TMPDIR/debug.log"
+	run "$NUCLEUS_OCI" --root "$ROOT" --debug --log "$log" run t2
+	[ "$status" -eq 0 ]
+	[ "$output" = $'out\nerr' ]
+	grep -q ' level=debug msg="init: mounts"$' "$log"
+	rm "$log"
+	run "$NUCLEUS_OCI" --root "$ROOT" --debug --log "$log" --log-format json run t3
+	[ "$status" -eq 0 ]
+	jq -se 'map(select(.level == "debug" and .msg == "init: pivot_root")) | length == 1' "$log"
+	# without --debug, none
+	rm "$log"
+	run "$NUCLEUS_OCI" --root "$ROOT" --log "$log" run t4
+	[ "$status" -eq 0 ]
+	! grep -q debug "$log"
 }
 
 @test "the binary has full RELRO: symbols bound at start-up, GOT read-only" {

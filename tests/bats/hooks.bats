@@ -104,6 +104,26 @@ nothing_left() {
 	grep -q "^startContainer" "$LOG"
 }
 
+@test "a startContainer hook killed by the container's seccomp filter: runc's words" {
+	update_config '.root.readonly = false | .process.args = ["true"]'
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL"}]}'
+	update_config '.hooks = {startContainer: [{"path": "/bin/mkdir", "args": ["mkdir", "/tmp/hk-sys"]}]}'
+	run noci run hk-sys
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"error running hook #0"*"/bin/mkdir"*": bad system call"* ]]
+	[ ! -d rootfs/tmp/hk-sys ]
+}
+
+@test "createContainer hooks run in the container's rootfs" {
+	update_config '.root.readonly = false | .process.args = ["true"]'
+	update_config '.hooks = {createContainer: [{"path": "/bin/sh", "args": ["sh", "-c", "touch ./lib/hk-cwd && pwd >'"$HOOKS"'/cwd"]}]}'
+	mkdir -p rootfs/lib
+	noci run hk-cwd
+	[ -f rootfs/lib/hk-cwd ]
+	[ "$(cat "$HOOKS/cwd")" = "$BUNDLE/rootfs" ]
+}
+
 @test "a failing poststart hook fails start and stops the container" {
 	update_config ".hooks = {poststart: [$(hook poststart 6)]}"
 	noci create hk-f

@@ -291,6 +291,40 @@ assert_nothing_left() {
 	[[ "$(mline /)" != *"master:"* ]]
 }
 
+@test "rootfsPropagation shared, rshared, slave and unbindable work below a shared mount" {
+	# pivot_root refuses a shared parent: the rootfs sits in a shared mount here
+	mount --bind "$BUNDLE" "$BUNDLE"
+	mount --make-shared "$BUNDLE"
+	for p in shared rshared slave rslave unbindable runbindable; do
+		update_config ".linux.rootfsPropagation = \"$p\""
+		mountinfo_of
+		case $p in
+		*shared) [[ "$(mline /)" == *" shared:"* ]] ;;
+		*slave) [[ "$(mline /)" != *" shared:"* ]] ;;
+		*unbindable) [[ "$(mline /)" == *" unbindable "* ]] ;;
+		esac
+	done
+}
+
+@test "rshared bind with rootfsPropagation rshared: mounts propagate host to container and back" {
+	# Kubernetes' Bidirectional mount propagation
+	mount --bind "$SRC" "$SRC"
+	mount --make-rshared "$SRC"
+	mkdir "$SRC/h2c" "$SRC/c2h"
+	update_config '.linux.rootfsPropagation = "rshared" | .process.args = ["sleep", "300"]'
+	update_config '.process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"] | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+	add_mount '{"destination": "/m/prop", "type": "bind", "source": "'"$SRC"'", "options": ["rbind", "rshared"]}'
+	noci run -d mnt-bidir
+	mount -t tmpfs -o size=1m fromhost "$SRC/h2c"
+	echo h >"$SRC/h2c/from-host"
+	run noci exec mnt-bidir cat /m/prop/h2c/from-host
+	[ "$status" -eq 0 ]
+	[ "$output" = h ]
+	noci exec mnt-bidir sh -c 'mount -t tmpfs -o size=1m fromctr /m/prop/c2h && echo c >/m/prop/c2h/from-container'
+	[ "$(cat "$SRC/c2h/from-container")" = c ]
+	grep -q " $SRC/c2h .* - tmpfs fromctr " /proc/self/mountinfo
+}
+
 @test "root.readonly false gives a writable root; --no-pivot works" {
 	update_config '.root.readonly = false'
 	update_config '.process.args = ["sh", "-c", "echo w > /written && cat /written"]'
@@ -305,6 +339,24 @@ assert_nothing_left() {
 	run noci run --no-pivot mnt-np
 	[ "$status" -eq 0 ]
 	[[ "$output" == *proc* ]]
+}
+
+@test "--no-pivot: the container cannot mount a fresh procfs through the host's" {
+	# what runc checks: the host's /proc outside the chroot must not count as
+	# a visible procfs for a user namespace made inside
+	update_config '.process.capabilities.bounding += ["CAP_SETFCAP", "CAP_SETUID", "CAP_SETGID"] | .process.capabilities.permitted = .process.capabilities.bounding | .process.capabilities.effective = .process.capabilities.bounding'
+	update_config '.process.args = ["sh", "-c", "unshare -mrpf sh -c \"mount -t proc none /proc && echo mounted\"; echo rc=$?; cat /proc/self/mountinfo"]'
+	run noci run --no-pivot mnt-np-proc
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"rc=1"* ]]
+	[[ "$output" != *mounted* ]]
+	# the container's own /proc and /sys are still there
+	[[ "$output" == *" /proc rw,"*" - proc "* ]]
+	[[ "$output" == *" /sys ro,"*" - sysfs "* ]]
+	# and nothing of the host's is left behind
+	assert_no_mounts
+	grep -q " /proc .* - proc " /proc/self/mountinfo
 }
 
 @test "masked paths: a file gets /dev/null, a directory an empty read-only tmpfs" {
@@ -329,6 +381,18 @@ assert_nothing_left() {
 	has_opt "$(mopts /rodir)" ro
 	[[ "$AFTER" == *ro-sys* ]]
 	[[ "$AFTER" == *ro-dir* ]]
+}
+
+@test "a read-only /dev gets devpts, shm, mqueue and the nodes first, then turns read-only" {
+	update_config '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+	update_config '.linux.devices = [{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3}]'
+	mountinfo_of 'stat -c %t:%T /dev/null /dev/mynull; touch /dev/x 2>&1; echo hi >/dev/null && echo null:ok'
+	has_opt "$(mopts /dev)" ro
+	[ "$(fstype /dev/pts)" = devpts ]
+	[ "$(fstype /dev/shm)" = tmpfs ]
+	[ "$(fstype /dev/mqueue)" = mqueue ]
+	! has_opt "$(mopts /dev/shm)" ro
+	[[ "$AFTER" == $'1:3\n1:3\n'*"Read-only file system"*$'\nnull:ok' ]]
 }
 
 @test "linux.devices: c, b, u and p with mode, uid and gid" {
@@ -413,6 +477,36 @@ assert_nothing_left() {
 	[ "$AFTER" = $'0\nhello' ]
 }
 
+@test "user namespace: a bind source only the host's root can reach (0700) is mounted" {
+	mkdir -m 0700 "$BATS_TEST_TMPDIR/private"
+	mkdir "$BATS_TEST_TMPDIR/private/d"
+	echo secret >"$BATS_TEST_TMPDIR/private/d/f"
+	echo file >"$BATS_TEST_TMPDIR/private/file"
+	chmod 755 "$BATS_TEST_TMPDIR/private/d"
+	update_config '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | del(.linux.resources)'
+	add_mount '{"destination": "/m/d", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/private/d"'", "options": ["rbind", "ro", "nosuid"]}'
+	add_mount '{"destination": "/m/file", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/private/file"'", "options": ["bind"]}'
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	d=$BUNDLE; while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+	mountinfo_of 'cat /m/d/f /m/file'
+	[ "$AFTER" = $'secret\nfile' ]
+	has_opt "$(mopts /m/d)" ro
+	has_opt "$(mopts /m/d)" nosuid
+}
+
+@test "user namespace without a cgroup namespace: the cgroup mount binds the container's own cgroups" {
+	update_config '.linux.namespaces |= map(select(.type != "cgroup")) | .linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | del(.linux.resources)'
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	d=$BUNDLE; while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+	mountinfo_of 'cat /sys/fs/cgroup/pids/cgroup.procs'
+	for c in pids memory; do
+		# the root of the bind is the container's cgroup, not the host's /
+		[[ "$(mline /sys/fs/cgroup/$c | awk '{print $4}')" == */mnt-$BATS_TEST_NUMBER ]]
+		has_opt "$(mopts /sys/fs/cgroup/$c)" ro
+	done
+	[ "$AFTER" = 1 ]
+}
+
 @test "idmap on a non-bind mount or without mappings is refused" {
 	add_mount '{"destination": "/m/t", "type": "tmpfs", "source": "tmpfs", "options": ["idmap"]}'
 	run noci run mnt-idm
@@ -463,7 +557,7 @@ assert_nothing_left() {
 	# said once, at debug level
 	update_config '.process.args = ["true"]'
 	noci --debug --log "$BATS_TEST_TMPDIR/log" run mnt-dbg
-	[ "$(grep -c 'debug: mount /m/b: option "x-engine-private" ignored on a bind mount' "$BATS_TEST_TMPDIR/log")" -eq 1 ]
+	[ "$(grep -c 'level=debug msg="mount /m/b: option \\"x-engine-private\\" ignored on a bind mount"' "$BATS_TEST_TMPDIR/log")" -eq 1 ]
 	update_config '.mounts[-1] = {"destination": "/m/t", "type": "tmpfs", "source": "tmpfs", "options": ["nosuch_tmpfs_opt"]}'
 	run noci run mnt-data
 	[ "$status" -ne 0 ]

@@ -255,16 +255,28 @@ start_agent() {
 	[[ "$output" == *"No space left on device"* ]]
 }
 
-@test "seccomp notify: no agent at listenerPath fails create clearly and leaves nothing" {
+@test "seccomp notify: no agent at listenerPath fails create and run with runc's words and leaves nothing" {
 	seccomp_rule '["mkdir"]' SCMP_ACT_NOTIFY
 	update_config ".linux.seccomp.listenerPath = \"$BATS_TEST_TMPDIR/nobody.sock\""
 	update_config '.process.args = ["true"]'
-	run noci create sc-noagent
+	for cmd in create run; do
+		run noci $cmd sc-noagent
+		echo "$output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"failed to connect with seccomp agent"*"listenerPath \"$BATS_TEST_TMPDIR/nobody.sock\""*"No such file or directory"* ]]
+		[ ! -e "$ROOT/sc-noagent" ]
+		[ ! -d /sys/fs/cgroup/pids/nucleus-oci/sc-noagent ]
+	done
+}
+
+@test "seccomp notify: a notify rule on write is refused with runc's words" {
+	seccomp_rule '["mkdir", "write"]' SCMP_ACT_NOTIFY
+	update_config ".linux.seccomp.listenerPath = \"$BATS_TEST_TMPDIR/nobody.sock\""
+	run_sh 'true'
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"listenerPath \"$BATS_TEST_TMPDIR/nobody.sock\""*"No such file or directory"* ]]
-	[ ! -e "$ROOT/sc-noagent" ]
-	[ ! -d /sys/fs/cgroup/pids/nucleus-oci/sc-noagent ]
+	[[ "$output" == *"SCMP_ACT_NOTIFY cannot be used for the write syscall"* ]]
+	[ ! -e "$ROOT/sc-$BATS_TEST_NUMBER" ]
 }
 
 @test "seccomp notify: SCMP_ACT_NOTIFY without listenerPath is an error" {
@@ -288,6 +300,23 @@ start_agent() {
 	[[ "$output" == *"unshare(0x20000): Operation not permitted"* ]]
 	[[ "$output" == *"unshare:denied"* ]]
 	[[ "$output" == *"setns:denied"* ]]
+}
+
+@test "seccomp: calls above the highest the profile names get ENOSYS, others the default errno" {
+	sn=$(dirname "$NUCLEUS_OCI")/tests/agents/syscallnr
+	[ -x "$sn" ] || { echo "not built: make tests/agents/syscallnr" >&2; return 1; }
+	cp "$sn" rootfs/bin/syscallnr
+	rm config.json
+	noci spec --seccomp
+	update_config '.process.terminal = false | .root.readonly = false'
+	[ "$(uname -m)" = x86_64 ] || skip "uses x86_64 system call numbers"
+	# 1000: above every named call; acct (163) is below and not named
+	! jq -r '.linux.seccomp.syscalls[].names[]' config.json | grep -qx acct
+	run_sh 'syscallnr 1000 163'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "1000: Function not implemented" ]
+	[ "${lines[1]}" = "163: Operation not permitted" ]
 }
 
 @test "seccomp: architectures are added to the filter; one libseccomp cannot build for is an error" {

@@ -295,6 +295,22 @@ status_field() {
 	[ "$(echo $output)" = "0 1 2 3" ] # 3 is ls's own directory fd
 }
 
+@test "a process.cwd that root can reach and process.user cannot: run and exec start there" {
+	mkdir -m 0700 rootfs/secret
+	update_config '.process.user = {"uid": 1000, "gid": 1000} | .process.cwd = "/secret"'
+	update_config '.process.args = ["sh", "-c", "pwd; ls . >/dev/null 2>&1 || echo unreadable"]'
+	run noci run lc-cwd
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'/secret\nunreadable' ]
+	update_config '.process.args = ["sleep", "100"] | .process.user = {"uid": 0, "gid": 0} | .process.cwd = "/"'
+	noci run -d lc-cwd2
+	run noci exec --cwd /secret -u 1000:1000 lc-cwd2 pwd
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = /secret ]
+}
+
 @test "a missing cwd is made inside the container, even with a read-only root" {
 	ln -s /../../.. rootfs/up
 	d=sec-cwd-$$-$RANDOM

@@ -46,6 +46,34 @@ wait_recvtty() {
 	[ "${lines[4]}" = "34816" ]
 }
 
+@test "the terminal belongs to process.user: run, create --console-socket, exec -t and exec --console-socket" {
+	host_null=$(stat -c %u:%g:%a /dev/null)
+	update_config '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}
+		| .process.args = ["sh", "-c", "stat -c owner=%u:%g $(tty); echo w >$(tty) && echo writable"]'
+	run script -qec "'$NUCLEUS_OCI' --root '$ROOT' run tt-own1" /dev/null
+	output=$(echo "$output" | tr -d '\r')
+	echo "$output"
+	[[ "$output" == *"owner=1000:5"* ]]
+	[[ "$output" == *"writable"* ]]
+	start_recvtty
+	noci create --console-socket "$SOCK" tt-own2
+	noci start tt-own2
+	wait_recvtty
+	run tr -d '\r' <"$BATS_TEST_TMPDIR/tty.out"
+	[ "${lines[0]}" = "owner=1000:5" ]
+	update_config '.process.terminal = false | .process.user = {"uid": 0, "gid": 0} | .process.args = ["sleep", "1000"]'
+	noci run -d tt-own3
+	run script -qec "'$NUCLEUS_OCI' --root '$ROOT' exec -t -u 1001:1001 tt-own3 sh -c 'stat -c owner=%u \$(tty)'" /dev/null
+	[[ "$output" == *"owner=1001"* ]]
+	start_recvtty
+	noci exec -d -t -u 1002:1002 --console-socket "$SOCK" tt-own3 sh -c 'stat -c owner=%u $(tty)'
+	wait_recvtty
+	run tr -d '\r' <"$BATS_TEST_TMPDIR/tty.out"
+	[ "${lines[0]}" = "owner=1002" ]
+	# the caller's stdio is never touched
+	[ "$(stat -c %u:%g:%a /dev/null)" = "$host_null" ]
+}
+
 @test "terminal without a console socket, or a socket without terminal, is refused" {
 	update_config '.process.terminal = true'
 	run noci create tt-b
