@@ -756,8 +756,17 @@ int container_kill(struct container *c, int sig, bool all, struct nerr *e)
 	_cleanup_close_ int pidfd = -1;
 	const char *status = lifecycle_status(c);
 
-	if (all && c->state && c->state->cgroup_path && strcmp(status, "stopped"))
-		return cgroup_kill_all(c->state->cgroup_path, sig, e);
+	if (all && c->state && c->state->cgroup_path) {
+		/* As runc: --all also reaches what is left in the cgroup once the init has
+		 * exited (its children in a pid namespace it did not own, such as a pod's);
+		 * a stopped container whose cgroup is gone has nothing left to signal. */
+		int r = cgroup_kill_all(c->state->cgroup_path, sig, e);
+		if (r == -ENOENT && !strcmp(status, "stopped")) {
+			*e = (struct nerr){0};
+			return 0;
+		}
+		return r;
+	}
 	if (!strcmp(status, "stopped"))
 		return nerr_set(e, ESRCH, "container not running");
 	pidfd = lifecycle_pidfd(c->state);

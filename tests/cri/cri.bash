@@ -146,10 +146,16 @@ cri_start() {
 	image-endpoint: unix://$dir/c.sock
 	timeout: 60
 	CONF
+	# containerd and its shims get a mount namespace of their own, where every v1 hierarchy
+	# that /proc/PID/cgroup lists is mounted: the shim's cgroup loader (stats, OOM events)
+	# gives up on a process when one is not, for any runtime.  Their mounts (rootfs, shm)
+	# end with that namespace.
 	(
 		eval "$ENGINES_CLOSE_FDS"
 		TMPDIR="$dir/tmp" exec nsenter -t "$(cat "$dir/netns.pid")" -n \
-			containerd --config "$dir/config.toml" </dev/null >"$dir/containerd.log" 2>&1
+			unshare --mount --propagation private bash -c "$(declare -f cri_mount_cgroups)
+			cri_mount_cgroups '$dir/cgroup' && exec containerd --config '$dir/config.toml'" \
+			</dev/null >"$dir/containerd.log" 2>&1
 	) &
 	echo $! >"$dir/containerd.pid"
 	for i in $(seq 150); do
@@ -166,6 +172,23 @@ cri_start() {
 		tail -20 "$dir/registry.log"
 		return 1
 	}
+}
+
+# cri_mount_cgroups DIR: mount under DIR each v1 hierarchy of /proc/self/cgroup that has
+# no mount in this mount namespace (a hierarchy the kernel keeps for cgroups left in it).
+cri_mount_cgroups() {
+	local line ctrls first
+	while IFS= read -r line; do
+		ctrls=${line#*:}
+		ctrls=${ctrls%%:*}
+		[ -n "$ctrls" ] || continue
+		first=${ctrls%%,*}
+		awk -v c="$first" '{ split($0, p, " - "); split(p[2], f, " ");
+			if (f[1] == "cgroup" && ("," f[3] ",") ~ ("," c ",")) found = 1 }
+			END { exit !found }' /proc/self/mountinfo && continue
+		mkdir -p "$1/$ctrls"
+		mount -t cgroup -o "$ctrls" cgroup "$1/$ctrls" || return 1
+	done </proc/self/cgroup
 }
 
 # crictl (or another client, with CRI_CLIENT) in the namespace of containerd, bounded.
