@@ -57,7 +57,7 @@ cri_start() {
 		[ "$(readlink "/proc/$(cat "$dir/netns.pid")/ns/net")" != "$(readlink /proc/self/ns/net)" ] && break
 		sleep 0.1
 	done
-	engines_make_rootfs_tar "$dir/rootfs.tar"
+	engines_make_rootfs_tar "$dir/rootfs.tar" hardlinks
 	python3 "$NUCLEUS_SRCDIR/tests/cri/registry.py" image "$dir/rootfs.tar" "$dir/image" || return 1
 	(
 		eval "$ENGINES_CLOSE_FDS"
