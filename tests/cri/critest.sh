@@ -41,7 +41,9 @@ cri_start "$env" "$runtime" || exit 1
 for h in nucleus runc; do
 	echo "critest with the runtime handler \"$h\" (log: $out/critest-$h.log)"
 	rm -f "$out/critest-$h.json"
-	timeout -k 10 3600 nsenter -t "$(cat "$env/netns.pid")" -n "$env/tools/critest" \
+	# In containerd's network and mount namespaces: the mount propagation specs mount on
+	# the "host" and look for it in the container, and the other way round.
+	timeout -k 10 3600 nsenter -t "$(cat "$env/containerd.pid")" -n -m "$env/tools/critest" \
 		--runtime-endpoint "unix://$env/c.sock" --image-endpoint "unix://$env/c.sock" \
 		--runtime-handler "$h" --ginkgo.no-color --ginkgo.json-report "$out/critest-$h.json" \
 		"$@" >"$out/critest-$h.log" 2>&1
