@@ -4,9 +4,9 @@
 set -e
 what=${1:-build}
 export DEBIAN_FRONTEND=noninteractive
-build="build-essential autoconf automake libtool pkg-config libyajl-dev libseccomp-dev libcap-dev busybox-static jq"
+build="build-essential autoconf automake libtool pkg-config libyajl-dev libseccomp-dev libcap-dev libsystemd-dev busybox-static jq"
 test="$build bats clang clang-format valgrind runc crun util-linux bsdutils procps iproute2 python3 qemu-system-x86 libcap2-bin
-	podman conmon containernetworking-plugins containerd"
+	podman conmon containernetworking-plugins containerd debootstrap e2fsprogs"
 # make bench: the same runtimes, timed
 bench="$test hyperfine gnuplot-nox time linux-perf strace"
 case $what in

@@ -9,252 +9,58 @@
  * go through the same code: each controller is handled by the driver of the
  * hierarchy that carries it (cgroup_v1.c or cgroup_v2.c), devices by v1
  * devices.allow/deny or, on cgroup2, by an eBPF program (cgroup_bpf.c).
+ *
+ * With --systemd-cgroup (cgroup_use_systemd) systemd owns the cgroup: it is
+ * a transient scope (cgroup_systemd.c) started once the init exists, and
+ * given the resources systemd has properties for; the cgroupfs drivers
+ * write the rest and add the cgroup to the v1 hierarchies systemd does not
+ * manage.
  */
 #include "cgroup.h"
 
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cgroup_internal.h"
+#include "cgroup_driver.h"
+#include "cgroup_hybrid.h"
+#include "cgroup_resources.h"
+#include "cgroup_systemd.h"
 #include "util.h"
 
-static const char *const controller_names[CG_COUNT] = {
-    [CG_CPU] = "cpu",           [CG_CPUACCT] = "cpuacct",
-    [CG_CPUSET] = "cpuset",     [CG_MEMORY] = "memory",
-    [CG_DEVICES] = "devices",   [CG_FREEZER] = "freezer",
-    [CG_BLKIO] = "blkio",       [CG_PIDS] = "pids",
-    [CG_HUGETLB] = "hugetlb",   [CG_NET_CLS] = "net_cls",
-    [CG_NET_PRIO] = "net_prio", [CG_RDMA] = "rdma",
-    [CG_MISC] = "misc",         [CG_PERF_EVENT] = "perf_event",
-};
+static bool use_systemd;
 
-const char *cg_controller_name(enum cg_controller c)
+void cgroup_use_systemd(bool on)
 {
-	return controller_names[c];
+	use_systemd = on;
 }
 
-/* ---- files ------------------------------------------------------------------ */
-
-int cg_write(const char *dir, const char *file, const char *value, struct nerr *e)
+bool cgroup_uses_systemd(void)
 {
-	char path[PATH_MAX + 64];
-	int r;
+	return use_systemd;
+}
 
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	r = write_file_at(AT_FDCWD, path, value, strlen(value));
-	if (r < 0)
-		return nerr_sys(e, -r, "write %s \"%s\"", path, value);
+bool cgroup_systemd_built(void)
+{
+	return cg_systemd_built();
+}
+
+int cgroup_systemd_check(struct nerr *e)
+{
+	if (!cg_systemd_built())
+		return nerr_set(
+		    e, ENOTSUP,
+		    "--systemd-cgroup: systemd cgroup management is not available in "
+		    "this build (configure found no libsystemd); use the cgroupfs driver");
+	/* sd_booted(): systemd creates this directory when it is PID 1. */
+	if (access("/run/systemd/system", F_OK) < 0)
+		return nerr_set(e, ENOTSUP,
+		                "--systemd-cgroup: systemd cgroup management is not available on "
+		                "this host (systemd is not running as PID 1); use the cgroupfs "
+		                "driver");
 	return 0;
-}
-
-int cg_writef(const char *dir, const char *file, struct nerr *e, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	return cg_write(dir, file, buf, e);
-}
-
-int cg_read(const char *dir, const char *file, char *buf, size_t size)
-{
-	char path[PATH_MAX + 64];
-	_cleanup_close_ int fd = -1;
-	size_t len = 0;
-	ssize_t n;
-
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (len + 1 < size && (n = read(fd, buf + len, size - len - 1)) > 0)
-		len += (size_t)n;
-	buf[len] = '\0';
-	while (len && buf[len - 1] == '\n')
-		buf[--len] = '\0';
-	return (int)len;
-}
-
-int cg_read_u64(const char *dir, const char *file, uint64_t *out)
-{
-	char buf[64];
-	int r = cg_read(dir, file, buf, sizeof buf);
-
-	if (r < 0)
-		return r;
-	if (!strcmp(buf, "max")) {
-		*out = UINT64_MAX;
-		return 0;
-	}
-	*out = strtoull(buf, NULL, 10);
-	return 0;
-}
-
-int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *out)
-{
-	char buf[16384];
-	size_t klen = strlen(key);
-	int r = cg_read(dir, file, buf, sizeof buf);
-
-	if (r < 0)
-		return r;
-	for (char *line = buf; line && *line;
-	     line = strchr(line, '\n'), line = line ? line + 1 : NULL)
-		if (!strncmp(line, key, klen) && line[klen] == ' ') {
-			*out = strtoull(line + klen + 1, NULL, 10);
-			return 0;
-		}
-	return -ENOENT;
-}
-
-bool cg_file_exists(const char *dir, const char *file)
-{
-	char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	return access(path, F_OK) == 0;
-}
-
-/* ---- layout ----------------------------------------------------------------- */
-
-static unsigned controller_bit(const char *name)
-{
-	for (int c = 0; c < CG_COUNT; c++)
-		if (!strcmp(name, controller_names[c]))
-			return 1u << c;
-	return 0;
-}
-
-/* What a cgroup2 root offers; freezing and device filtering are built in. */
-static unsigned v2_controllers(const char *mnt)
-{
-	unsigned bits = 1u << CG_FREEZER | 1u << CG_DEVICES;
-	char buf[1024], *save = NULL;
-
-	if (cg_read(mnt, "cgroup.controllers", buf, sizeof buf) < 0)
-		return bits;
-	for (char *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (!strcmp(tok, "cpu"))
-			bits |= 1u << CG_CPU | 1u << CG_CPUACCT;
-		else if (!strcmp(tok, "io"))
-			bits |= 1u << CG_BLKIO;
-		else
-			bits |= controller_bit(tok);
-	}
-	return bits;
-}
-
-/*
- * Read once per process: every command needs the layout, some several times,
- * and the init (a fork of the parent) inherits it for the "cgroup" mount.
- */
-static int layout_probe(struct cg_layout *l, struct nerr *e)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	_cleanup_free_ char *line = NULL;
-	bool any_v1 = false;
-	size_t cap = 0;
-
-	l->n = 0;
-	l->unified = -1;
-	if (!f)
-		return nerr_sys(e, errno, "read /proc/self/mountinfo");
-	while (getline(&line, &cap, f) > 0 && l->n < CG_MAX_HIERARCHIES) {
-		char mnt[PATH_MAX], *sep, fstype[64], source[256], opts[1024], *save = NULL;
-		struct cg_hierarchy *h = &l->h[l->n];
-		size_t ol = 0;
-
-		/* id parent major:minor root mountpoint opts... - fstype source superopts */
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
-			continue;
-		sep = strstr(line, " - ");
-		if (!sep || sscanf(sep + 3, "%63s %255s %1023s", fstype, source, opts) != 3)
-			continue;
-		if (!strcmp(fstype, "cgroup2")) {
-			if (l->unified >= 0)
-				continue; /* the same hierarchy mounted twice */
-			*h = (struct cg_hierarchy){.v2 = true};
-			snprintf(h->mnt, sizeof h->mnt, "%s", mnt);
-			h->ctrl = v2_controllers(mnt);
-			l->unified = l->n;
-		} else if (!strcmp(fstype, "cgroup")) {
-			*h = (struct cg_hierarchy){.v2 = false};
-			snprintf(h->mnt, sizeof h->mnt, "%s", mnt);
-			for (char *tok = strtok_r(opts, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				h->ctrl |= controller_bit(tok);
-				if (strcmp(tok, "rw") && strcmp(tok, "ro") && ol < sizeof h->opts)
-					ol += (size_t)snprintf(h->opts + ol, sizeof h->opts - ol,
-					                       "%s%s", ol ? "," : "", tok);
-			}
-			any_v1 |= h->ctrl != 0;
-		} else {
-			continue;
-		}
-		l->n++;
-	}
-	fclose(f);
-	if (!l->n)
-		return nerr_set(e, ENOENT, "no cgroup hierarchy is mounted on this host");
-	if (l->unified < 0)
-		l->mode = CGROUP_MODE_V1;
-	else
-		l->mode = any_v1 ? CGROUP_MODE_HYBRID : CGROUP_MODE_V2;
-	/* On a hybrid host a controller mounted as v1 is not usable on cgroup2. */
-	if (l->mode == CGROUP_MODE_HYBRID)
-		for (int i = 0; i < l->n; i++)
-			if (!l->h[i].v2)
-				l->h[l->unified].ctrl &= ~l->h[i].ctrl;
-	return 0;
-}
-
-int cg_layout_get(const struct cg_layout **out, struct nerr *e)
-{
-	static struct cg_layout layout;
-	static bool probed;
-	int r;
-
-	if (!probed) {
-		if ((r = layout_probe(&layout, e)) < 0)
-			return r;
-		probed = true;
-	}
-	*out = &layout;
-	return 0;
-}
-
-int cg_controller_dir(const struct cg_layout *l, enum cg_controller c, const char *path,
-                      struct cg_dir *d)
-{
-	int v2 = -1;
-
-	for (int i = 0; i < l->n; i++) {
-		if (!(l->h[i].ctrl & (1u << c)))
-			continue;
-		if (l->h[i].v2) {
-			v2 = i;
-			continue;
-		}
-		snprintf(d->path, sizeof d->path, "%s%s", l->h[i].mnt, path);
-		d->v2 = false;
-		return 0;
-	}
-	if (v2 < 0)
-		return -ENOENT;
-	snprintf(d->path, sizeof d->path, "%s%s", l->h[v2].mnt, path);
-	d->v2 = true;
-	return 0;
-}
-
-const char *cgroup_mode_name(enum cgroup_mode m)
-{
-	return m == CGROUP_MODE_V1 ? "v1" : m == CGROUP_MODE_V2 ? "v2" : "hybrid";
 }
 
 int cgroup_features_probe(struct cgroup_features *f, struct nerr *e)
@@ -281,16 +87,18 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
 	const char *p = cgroups_path;
 
 	*out = NULL;
+	if (use_systemd)
+		return cg_systemd_path(cgroups_path, id, out, e);
 	if (!p || !*p) {
 		*out = xasprintf("%s/%s", CGROUP_DEFAULT_PARENT, id);
 		return 0;
 	}
 	if (p[0] != '/' && strchr(p, ':'))
-		return nerr_set(e, ENOTSUP,
-		                "config.json: linux.cgroupsPath \"%s\": the systemd form "
-		                "slice:prefix:name needs the systemd cgroup driver, which is not "
-		                "available (systemd is not running as PID 1)",
-		                p);
+		return nerr_set(
+		    e, ENOTSUP,
+		    "config.json: linux.cgroupsPath \"%s\": the systemd form "
+		    "slice:prefix:name needs the systemd cgroup driver (--systemd-cgroup)",
+		    p);
 	for (const char *s = p; (s = strstr(s, "..")); s += 2)
 		if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
 			return nerr_set(
@@ -312,30 +120,10 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
 
 /* ---- create, enter, remove ---------------------------------------------------- */
 
-/* A new v1 cpuset cgroup starts with empty cpus/mems: copy them down. */
-static int cpuset_copy_from_parent(const char *dir, struct nerr *e)
+static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, bool enable,
+                           struct nerr *e)
 {
-	const char *names[] = {"cpuset.cpus", "cpuset.mems"};
-	char parent[PATH_MAX], buf[256], *slash;
-
-	snprintf(parent, sizeof parent, "%s", dir);
-	slash = strrchr(parent, '/');
-	if (!slash)
-		return 0;
-	*slash = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (cg_read(dir, names[i], buf, sizeof buf) > 0)
-			continue;
-		if (cg_read(parent, names[i], buf, sizeof buf) < 0)
-			return nerr_sys(e, errno, "read %s/%s", parent, names[i]);
-		if (cg_write(dir, names[i], buf, e) < 0)
-			return -e->errnum;
-	}
-	return 0;
-}
-
-static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, struct nerr *e)
-{
+	const struct cg_driver *drv = cg_driver_of_hierarchy(h);
 	char dir[PATH_MAX];
 	size_t mlen = strlen(h->mnt);
 	int r;
@@ -346,17 +134,16 @@ static int make_cgroup_dir(const struct cg_hierarchy *h, const char *path, struc
 			continue;
 		char saved = *p;
 		*p = '\0';
-		if (h->v2) {
+		if (drv->prepare_parent && enable) {
 			/* The parent must hand its controllers down before the child exists. */
 			char *slash = strrchr(dir, '/');
 			*slash = '\0';
-			cg2_enable_controllers(dir[0] ? dir : "/", "", e);
+			drv->prepare_parent(dir[0] ? dir : "/", e);
 			*slash = '/';
 		}
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 			return nerr_sys(e, errno, "create cgroup %s", dir);
-		if ((h->ctrl & (1u << CG_CPUSET)) && !h->v2 &&
-		    (r = cpuset_copy_from_parent(dir, e)) < 0)
+		if (drv->init_dir && (r = drv->init_dir(h, dir, e)) < 0)
 			return r;
 		*p = saved;
 		if (saved == '\0')
@@ -373,19 +160,18 @@ static int apply_devices(const struct cg_layout *l, const char *path,
 	if (cg_controller_dir(l, CG_DEVICES, path, &d) < 0)
 		return nerr_set(e, ENOTSUP,
 		                "linux.resources.devices: no devices controller on this host");
-	if (d.v2)
-		return cg_bpf_set_devices(d.path, rules, n, e);
-	return cg1_set_devices(d.path, rules, n, update, e);
+	return cg_driver_of(&d)->set_devices(d.path, rules, n, update, e);
 }
 
-/* The device rules of the config, then an allow rule per configured device node. */
-static int create_devices(const struct cg_layout *l, const char *path,
-                          const struct oci_resources *res, const struct oci_device *devs,
-                          size_t n_devs, struct nerr *e)
+/* The device rules of the config, then an allow rule per configured device
+ * node; none when the config has no rules (devices are not restricted). */
+static size_t config_device_rules(const struct oci_resources *res, const struct oci_device *devs,
+                                  size_t n_devs, struct oci_device_rule **out)
 {
-	_cleanup_free_ struct oci_device_rule *rules = NULL;
+	struct oci_device_rule *rules;
 	size_t n = res->n_devices;
 
+	*out = NULL;
 	if (!res->n_devices)
 		return 0;
 	rules = xcalloc(n + n_devs, sizeof *rules);
@@ -402,7 +188,8 @@ static int create_devices(const struct cg_layout *l, const char *path,
 		    .minor = devs[i].minor,
 		};
 	}
-	return apply_devices(l, path, rules, n, false, e);
+	*out = rules;
+	return n;
 }
 
 static int procs_dir(const struct cg_layout *l, const char *path, char *dir, size_t size);
@@ -428,8 +215,12 @@ int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 		return r;
 	if ((r = check_unused(l, path, e)) < 0)
 		return r;
+	if (use_systemd)
+		return 0; /* the scope is started with the init, by cgroup_apply_config */
 	for (int i = 0; i < l->n; i++) {
-		r = make_cgroup_dir(&l->h[i], path, e);
+		/* On a hybrid host cgroup2 is for membership: controllers are handed
+		 * down only when resources need them there (cgroup_hybrid.c). */
+		r = make_cgroup_dir(&l->h[i], path, l->mode != CGROUP_MODE_HYBRID, e);
 		if (r < 0)
 			return r;
 	}
@@ -441,18 +232,48 @@ int cgroup_create(const char *path, int *clone_fd, struct nerr *e)
 	return 0;
 }
 
-int cgroup_apply_config(const char *path, const struct oci_resources *res,
+/* systemd made the scope in the hierarchies it manages: make it in the
+ * others (v1 cpuset, net_cls, perf_event ...) and put pid there too. */
+static int join_unmanaged(const struct cg_layout *l, const char *path, pid_t pid, struct nerr *e)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	for (int i = 0; i < l->n; i++) {
+		if (i == l->unified)
+			continue;
+		if ((r = make_cgroup_dir(&l->h[i], path, true, e)) < 0)
+			return r;
+		snprintf(dir, sizeof dir, "%s%s", l->h[i].mnt, path);
+		if ((r = cg_writef(dir, "cgroup.procs", e, "%d", (int)pid)) < 0)
+			return nerr_wrap(e, "join cgroup");
+	}
+	return 0;
+}
+
+int cgroup_apply_config(const char *path, pid_t pid, const struct oci_resources *res,
                         const struct oci_device *devices, size_t n_devices, struct nerr *e)
 {
+	_cleanup_free_ struct oci_device_rule *rules = NULL;
+	size_t n_rules = config_device_rules(res, devices, n_devices, &rules);
+	struct oci_resources rest;
 	const struct cg_layout *l;
 	int r = cg_layout_get(&l, e);
 
 	if (r < 0)
 		return r;
+	if (use_systemd) {
+		if ((r = cg_systemd_start(l, path, pid, res, rules, n_rules, &rest, e)) < 0)
+			return r;
+		if ((r = join_unmanaged(l, path, pid, e)) < 0)
+			return r;
+		res = &rest;
+	}
+	cg_hybrid_enable(l, path, res);
 	r = cg_apply_resources(l, path, res, false, e);
-	if (r < 0)
+	if (r < 0 || !n_rules)
 		return r;
-	return create_devices(l, path, res, devices, n_devices, e);
+	return apply_devices(l, path, rules, n_rules, false, e);
 }
 
 int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e)
@@ -482,11 +303,19 @@ int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e)
 
 int cgroup_update(const char *path, const struct oci_resources *res, struct nerr *e)
 {
+	struct oci_resources rest;
 	const struct cg_layout *l;
 	int r = cg_layout_get(&l, e);
 
 	if (r < 0)
 		return r;
+	if (use_systemd) {
+		/* systemd first, so a daemon-reload applies the same values again */
+		if ((r = cg_systemd_update(l, path, res, &rest, e)) < 0)
+			return r;
+		res = &rest;
+	}
+	cg_hybrid_enable(l, path, res);
 	r = cg_apply_resources(l, path, res, true, e);
 	if (r < 0 || !res->n_devices)
 		return r;
@@ -501,6 +330,9 @@ int cgroup_destroy(const char *path, struct nerr *e)
 
 	if (r < 0)
 		return r;
+	/* Then remove what systemd did not: the unmanaged v1 hierarchies. */
+	if (use_systemd && (r = cg_systemd_stop(path, e)) < 0)
+		err = -r;
 	for (int i = 0; i < l->n; i++) {
 		snprintf(dir, sizeof dir, "%s%s", l->h[i].mnt, path);
 		/* The last exiting tasks leave the cgroup asynchronously: retry EBUSY. */
@@ -515,6 +347,7 @@ int cgroup_destroy(const char *path, struct nerr *e)
 			usleep(1000 * (tries < 10 ? 1 : 10));
 		}
 	}
+	cg_hybrid_release(l, path);
 	return err ? -err : 0;
 }
 
@@ -599,7 +432,7 @@ int cgroup_freeze(const char *path, bool freeze, struct nerr *e)
 		return r;
 	if (cg_controller_dir(l, CG_FREEZER, path, &d) < 0)
 		return nerr_set(e, ENOTSUP, "no freezer controller on this host");
-	return d.v2 ? cg2_freeze(d.path, freeze, e) : cg1_freeze(d.path, freeze, e);
+	return cg_driver_of(&d)->freeze(d.path, freeze, e);
 }
 
 bool cgroup_is_frozen(const char *path)
@@ -607,13 +440,8 @@ bool cgroup_is_frozen(const char *path)
 	const struct cg_layout *l;
 	struct nerr e;
 	struct cg_dir d;
-	char buf[64];
-	uint64_t v = 0;
 
 	if (cg_layout_get(&l, &e) < 0 || cg_controller_dir(l, CG_FREEZER, path, &d) < 0)
 		return false;
-	if (d.v2)
-		return cg_read_u64(d.path, "cgroup.freeze", &v) == 0 && v == 1;
-	return cg_read(d.path, "freezer.state", buf, sizeof buf) > 0 &&
-	       (!strcmp(buf, "FROZEN") || !strcmp(buf, "FREEZING"));
+	return cg_driver_of(&d)->is_frozen(d.path);
 }

@@ -30,9 +30,19 @@ struct cgroup_features {
 int cgroup_features_probe(struct cgroup_features *f, struct nerr *e);
 const char *cgroup_mode_name(enum cgroup_mode m); /* "v1", "v2", "hybrid" */
 
+/* The systemd driver (--systemd-cgroup, or a container made with it):
+ * systemd owns the cgroup, a transient scope unit.  cgroup_systemd_check
+ * says why it cannot work here (not built, systemd not PID 1). */
+void cgroup_use_systemd(bool on);
+bool cgroup_uses_systemd(void);
+int cgroup_systemd_check(struct nerr *e);
+bool cgroup_systemd_built(void); /* for `features` */
+
 /* The cgroup path of a container: cgroupsPath when absolute, under
  * CGROUP_DEFAULT_PARENT when relative, CGROUP_DEFAULT_PARENT/<id> when
- * empty.  The systemd form "slice:prefix:name" and ".." are refused. */
+ * empty.  The systemd form "slice:prefix:name" and ".." are refused.  With
+ * the systemd driver: "slice:prefix:name" as the scope's path
+ * (/a.slice/a-b.slice/prefix-name.scope). */
 int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct nerr *e);
 
 /* Create the cgroup in every hierarchy (a v1 cpuset gets its parent's cpus
@@ -41,8 +51,9 @@ int cgroup_path_for(const char *cgroups_path, const char *id, char **out, struct
  * for clone3(CLONE_INTO_CGROUP), or -1. */
 int cgroup_create(const char *path, int *clone_fd, struct nerr *e);
 /* Apply the config's resources and device rules (with those for the devices
- * the container is given) to the cgroup cgroup_create made. */
-int cgroup_apply_config(const char *path, const struct oci_resources *res,
+ * the container is given) to the cgroup cgroup_create made, whose init is
+ * pid (with systemd: start the scope holding pid). */
+int cgroup_apply_config(const char *path, pid_t pid, const struct oci_resources *res,
                         const struct oci_device *devices, size_t n_devices, struct nerr *e);
 /* Move pid into the cgroup (skip the cgroup2 hierarchy when it was cloned there). */
 int cgroup_enter(const char *path, pid_t pid, bool in_unified, struct nerr *e);

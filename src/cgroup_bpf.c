@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "cgroup_internal.h"
+#include "cgroup_bpf.h"
 #include "util.h"
 
 #define MAX_INSNS 4096

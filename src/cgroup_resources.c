@@ -9,27 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cgroup_internal.h"
+#include "cgroup_resources.h"
+
+#include "cgroup_driver.h"
 #include "util.h"
-
-/* The cpuset and pids files are named alike on v1 and v2. */
-int cg_set_cpuset(const char *dir, const struct oci_cpu *c, struct nerr *e)
-{
-	int r;
-
-	if (c->cpus && *c->cpus && (r = cg_write(dir, "cpuset.cpus", c->cpus, e)) < 0)
-		return r;
-	if (c->mems && *c->mems && (r = cg_write(dir, "cpuset.mems", c->mems, e)) < 0)
-		return r;
-	return 0;
-}
-
-int cg_set_pids(const char *dir, const struct oci_pids *p, struct nerr *e)
-{
-	if (p->limit > 0)
-		return cg_writef(dir, "pids.max", e, "%" PRId64, p->limit);
-	return cg_write(dir, "pids.max", "max", e);
-}
 
 static bool memory_wanted(const struct oci_memory *m)
 {
@@ -71,15 +54,14 @@ static int apply_memory_cpu(const struct cg_layout *l, const char *path,
 	if (memory_wanted(&res->memory)) {
 		if ((r = controller_dir(l, CG_MEMORY, path, "memory", &d, e)) < 0)
 			return r;
-		r = d.v2 ? cg2_set_memory(d.path, &res->memory, update, e)
-		         : cg1_set_memory(d.path, &res->memory, update, e);
+		r = cg_driver_of(&d)->set_memory(d.path, &res->memory, update, e);
 		if (r < 0)
 			return r;
 	}
 	if (cpu_wanted(&res->cpu)) {
 		if ((r = controller_dir(l, CG_CPU, path, "cpu", &d, e)) < 0)
 			return r;
-		r = d.v2 ? cg2_set_cpu(d.path, &res->cpu, e) : cg1_set_cpu(d.path, &res->cpu, e);
+		r = cg_driver_of(&d)->set_cpu(d.path, &res->cpu, e);
 		if (r < 0)
 			return r;
 	}
@@ -100,20 +82,22 @@ static int apply_network(const struct cg_layout *l, const char *path, const stru
 	int r;
 
 	if (n->has_class_id) {
-		if (cg_controller_dir(l, CG_NET_CLS, path, &d) < 0 || d.v2)
+		if (cg_controller_dir(l, CG_NET_CLS, path, &d) < 0 ||
+		    !cg_driver_of(&d)->set_net_cls)
 			return nerr_set(
 			    e, ENOTSUP,
 			    "linux.resources.network.classID: needs the cgroup v1 net_cls "
 			    "controller, which is not mounted on this host");
-		if ((r = cg1_set_net_cls(d.path, n, e)) < 0)
+		if ((r = cg_driver_of(&d)->set_net_cls(d.path, n, e)) < 0)
 			return r;
 	}
 	if (n->n_priorities) {
-		if (cg_controller_dir(l, CG_NET_PRIO, path, &d) < 0 || d.v2)
+		if (cg_controller_dir(l, CG_NET_PRIO, path, &d) < 0 ||
+		    !cg_driver_of(&d)->set_net_prio)
 			return nerr_set(e, ENOTSUP,
 			                "linux.resources.network.priorities: needs the cgroup v1 "
 			                "net_prio controller, which is not mounted on this host");
-		if ((r = cg1_set_net_prio(d.path, n, e)) < 0)
+		if ((r = cg_driver_of(&d)->set_net_prio(d.path, n, e)) < 0)
 			return r;
 	}
 	return 0;
@@ -135,16 +119,15 @@ static int apply_others(const struct cg_layout *l, const char *path,
 	if (blkio_wanted(&res->blkio)) {
 		if ((r = controller_dir(l, CG_BLKIO, path, "blockIO", &d, e)) < 0)
 			return r;
-		r = d.v2 ? cg2_set_io(d.path, &res->blkio, e)
-		         : cg1_set_blkio(d.path, &res->blkio, e);
+		r = cg_driver_of(&d)->set_blkio(d.path, &res->blkio, e);
 		if (r < 0)
 			return r;
 	}
 	if (res->n_hugepage_limits) {
 		if ((r = controller_dir(l, CG_HUGETLB, path, "hugepageLimits", &d, e)) < 0)
 			return r;
-		r = d.v2 ? cg2_set_hugetlb(d.path, res->hugepage_limits, res->n_hugepage_limits, e)
-		         : cg1_set_hugetlb(d.path, res->hugepage_limits, res->n_hugepage_limits, e);
+		r = cg_driver_of(&d)->set_hugetlb(d.path, res->hugepage_limits,
+		                                  res->n_hugepage_limits, e);
 		if (r < 0)
 			return r;
 	}
@@ -176,47 +159,8 @@ int cg_apply_resources(const struct cg_layout *l, const char *path, const struct
 			    "linux.resources.unified: needs cgroup v2, and this host has "
 			    "cgroup v1 only");
 		snprintf(dir, sizeof dir, "%s%s", l->h[l->unified].mnt, path);
-		if ((r = cg2_set_unified(dir, &res->unified, e)) < 0)
+		if ((r = cg_driver_v2.set_unified(dir, &res->unified, e)) < 0)
 			return r;
 	}
 	return 0;
-}
-
-int cg_set_rdma(const char *dir, const struct oci_rdma_limit *l, size_t n, struct nerr *e)
-{
-	for (size_t i = 0; i < n; i++) {
-		char h[32] = "max", o[32] = "max";
-		int r;
-		if (l[i].has_hca_handles)
-			snprintf(h, sizeof h, "%u", l[i].hca_handles);
-		if (l[i].has_hca_objects)
-			snprintf(o, sizeof o, "%u", l[i].hca_objects);
-		r = cg_writef(dir, "rdma.max", e, "%s hca_handle=%s hca_object=%s", l[i].device, h,
-		              o);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* The devices every container needs, allowed after the configured rules as
- * runc and crun do: mknod of anything (opening is what is controlled), and
- * null, zero, full, random, urandom, tty, console, ptmx and the pts. */
-static const struct oci_device_rule default_rules[] = {
-    {.allow = true, .type = 'c', .access = "m"}, {.allow = true, .type = 'b', .access = "m"},
-    {true, 'c', true, 1, true, 3, "rwm"},        {true, 'c', true, 1, true, 5, "rwm"},
-    {true, 'c', true, 1, true, 7, "rwm"},        {true, 'c', true, 1, true, 8, "rwm"},
-    {true, 'c', true, 1, true, 9, "rwm"},        {true, 'c', true, 5, true, 0, "rwm"},
-    {true, 'c', true, 5, true, 1, "rwm"},        {true, 'c', true, 5, true, 2, "rwm"},
-    {true, 'c', true, 136, false, -1, "rwm"},
-};
-
-size_t cg_device_rules(const struct oci_device_rule *rules, size_t n, struct oci_device_rule **out)
-{
-	size_t total = n + ARRAY_SIZE(default_rules);
-
-	*out = xcalloc(total, sizeof **out);
-	memcpy(*out, rules, n * sizeof *rules);
-	memcpy(*out + n, default_rules, sizeof default_rules);
-	return total;
 }

@@ -12,7 +12,7 @@
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 
-#include "cgroup_internal.h"
+#include "cgroup_driver.h"
 #include "util.h"
 
 /* "hugepages-2048kB" -> "2MB", the names of the hugetlb files. */
@@ -72,19 +72,12 @@ int cgroup_stats(const char *path, struct cgroup_stats *st, struct nerr *e)
 	if (cg_controller_dir(l, CG_MEMORY, path, &d) == 0) {
 		if (access(d.path, F_OK) < 0)
 			return nerr_sys(e, errno, "cgroup %s", d.path);
-		if (d.v2)
-			cg2_stats_memory(d.path, st);
-		else
-			cg1_stats_memory(d.path, st);
+		cg_driver_of(&d)->stats_memory(d.path, st);
 	}
 	if (cg_controller_dir(l, CG_CPU, path, &d) == 0) {
-		if (d.v2)
-			cg2_stats_cpu(d.path, st);
-		else
-			cg1_stats_cpu(d.path,
-			              cg_controller_dir(l, CG_CPUACCT, path, &acct) == 0 ? acct.path
-			                                                                 : NULL,
-			              st);
+		cg_driver_of(&d)->stats_cpu(
+		    d.path, cg_controller_dir(l, CG_CPUACCT, path, &acct) == 0 ? acct.path : NULL,
+		    st);
 	}
 	if (cg_controller_dir(l, CG_PIDS, path, &d) == 0) {
 		cg_read_u64(d.path, "pids.current", &st->pids.current);
@@ -93,10 +86,7 @@ int cgroup_stats(const char *path, struct cgroup_stats *st, struct nerr *e)
 			st->pids.limit = 0; /* runc reports no limit as 0 */
 	}
 	if (cg_controller_dir(l, CG_BLKIO, path, &d) == 0) {
-		if (d.v2)
-			cg2_stats_io(d.path, st);
-		else
-			cg1_stats_blkio(d.path, st);
+		cg_driver_of(&d)->stats_blkio(d.path, st);
 	}
 	if (cg_controller_dir(l, CG_HUGETLB, path, &d) == 0)
 		stats_hugetlb(&d, st);

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup_internal.h"
+#include "cgroup_driver.h"
 #include "util.h"
 
 static int write_i64(const char *dir, const char *file, int64_t v, struct nerr *e)
@@ -49,7 +49,7 @@ static int set_limit_and_swap(const char *dir, const struct oci_memory *m, struc
 	return 0;
 }
 
-int cg1_set_memory(const char *dir, const struct oci_memory *m, bool update, struct nerr *e)
+static int cg1_set_memory(const char *dir, const struct oci_memory *m, bool update, struct nerr *e)
 {
 	int r;
 
@@ -86,7 +86,7 @@ int cg1_set_memory(const char *dir, const struct oci_memory *m, bool update, str
 	return 0;
 }
 
-int cg1_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e)
+static int cg1_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e)
 {
 	int r;
 
@@ -188,7 +188,7 @@ static int set_blkio_weights(const char *dir, const struct oci_blkio *b, struct 
 	return 0;
 }
 
-int cg1_set_blkio(const char *dir, const struct oci_blkio *b, struct nerr *e)
+static int cg1_set_blkio(const char *dir, const struct oci_blkio *b, struct nerr *e)
 {
 	int r;
 
@@ -206,7 +206,8 @@ int cg1_set_blkio(const char *dir, const struct oci_blkio *b, struct nerr *e)
 	return 0;
 }
 
-int cg1_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t n, struct nerr *e)
+static int cg1_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t n,
+                           struct nerr *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		char file[64];
@@ -218,12 +219,12 @@ int cg1_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t 
 	return 0;
 }
 
-int cg1_set_net_cls(const char *dir, const struct oci_network *n, struct nerr *e)
+static int cg1_set_net_cls(const char *dir, const struct oci_network *n, struct nerr *e)
 {
 	return cg_writef(dir, "net_cls.classid", e, "%u", n->class_id);
 }
 
-int cg1_set_net_prio(const char *dir, const struct oci_network *n, struct nerr *e)
+static int cg1_set_net_prio(const char *dir, const struct oci_network *n, struct nerr *e)
 {
 	for (size_t i = 0; i < n->n_priorities; i++) {
 		int r = cg_writef(dir, "net_prio.ifpriomap", e, "%s %u", n->priorities[i].name,
@@ -265,8 +266,8 @@ static int write_rule(int *fd, const char *dir, const char *file, const char *ru
 	return 0;
 }
 
-int cg1_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n, bool update,
-                    struct nerr *e)
+static int cg1_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n,
+                           bool update, struct nerr *e)
 {
 	_cleanup_free_ struct oci_device_rule *all = NULL;
 	_cleanup_close_ int allow_fd = -1, deny_fd = -1;
@@ -288,7 +289,7 @@ int cg1_set_devices(const char *dir, const struct oci_device_rule *rules, size_t
 	return 0;
 }
 
-int cg1_freeze(const char *dir, bool freeze, struct nerr *e)
+static int cg1_freeze(const char *dir, bool freeze, struct nerr *e)
 {
 	const char *want = freeze ? "FROZEN" : "THAWED";
 	char buf[32];
@@ -325,7 +326,7 @@ static void mem_entry(const char *dir, const char *prefix, struct cgroup_mem_ent
 	cg_read_u64(dir, file, &m->failcnt);
 }
 
-void cg1_stats_memory(const char *dir, struct cgroup_stats *st)
+static void cg1_stats_memory(const char *dir, struct cgroup_stats *st)
 {
 	char buf[8192], *save = NULL;
 
@@ -349,7 +350,7 @@ void cg1_stats_memory(const char *dir, struct cgroup_stats *st)
 	}
 }
 
-void cg1_stats_cpu(const char *dir, const char *acct_dir, struct cgroup_stats *st)
+static void cg1_stats_cpu(const char *dir, const char *acct_dir, struct cgroup_stats *st)
 {
 	char buf[4096], *save = NULL;
 	uint64_t v;
@@ -395,8 +396,64 @@ static void blkio_entries(const char *dir, const char *file, struct cgroup_blkio
 	}
 }
 
-void cg1_stats_blkio(const char *dir, struct cgroup_stats *st)
+static void cg1_stats_blkio(const char *dir, struct cgroup_stats *st)
 {
 	blkio_entries(dir, "blkio.throttle.io_service_bytes_recursive", st->bytes, &st->n_bytes);
 	blkio_entries(dir, "blkio.throttle.io_serviced_recursive", st->ios, &st->n_ios);
 }
+
+/* ---- the table ------------------------------------------------------------------ */
+
+/* A new v1 cpuset cgroup starts with empty cpus/mems: copy them down. */
+static int cpuset_copy_from_parent(const char *dir, struct nerr *e)
+{
+	const char *names[] = {"cpuset.cpus", "cpuset.mems"};
+	char parent[PATH_MAX], buf[256], *slash;
+
+	snprintf(parent, sizeof parent, "%s", dir);
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (cg_read(dir, names[i], buf, sizeof buf) > 0)
+			continue;
+		if (cg_read(parent, names[i], buf, sizeof buf) < 0)
+			return nerr_sys(e, errno, "read %s/%s", parent, names[i]);
+		if (cg_write(dir, names[i], buf, e) < 0)
+			return -e->errnum;
+	}
+	return 0;
+}
+
+static int cg1_init_dir(const struct cg_hierarchy *h, const char *dir, struct nerr *e)
+{
+	if (h->ctrl & (1u << CG_CPUSET))
+		return cpuset_copy_from_parent(dir, e);
+	return 0;
+}
+
+static bool cg1_is_frozen(const char *dir)
+{
+	char buf[64];
+
+	return cg_read(dir, "freezer.state", buf, sizeof buf) > 0 &&
+	       (!strcmp(buf, "FROZEN") || !strcmp(buf, "FREEZING"));
+}
+
+const struct cg_driver cg_driver_v1 = {
+    .name = "v1",
+    .init_dir = cg1_init_dir,
+    .set_memory = cg1_set_memory,
+    .set_cpu = cg1_set_cpu,
+    .set_blkio = cg1_set_blkio,
+    .set_hugetlb = cg1_set_hugetlb,
+    .set_net_cls = cg1_set_net_cls,
+    .set_net_prio = cg1_set_net_prio,
+    .set_devices = cg1_set_devices,
+    .freeze = cg1_freeze,
+    .is_frozen = cg1_is_frozen,
+    .stats_memory = cg1_stats_memory,
+    .stats_cpu = cg1_stats_cpu,
+    .stats_blkio = cg1_stats_blkio,
+};

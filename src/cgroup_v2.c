@@ -10,14 +10,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "cgroup_internal.h"
+#include "cgroup_driver.h"
+#include "cgroup_bpf.h"
 #include "util.h"
 
-int cg2_enable_controllers(const char *mnt, const char *path, struct nerr *e)
+/* Hand every controller the parent has down to its children. */
+static int cg2_enable_controllers(const char *dir, struct nerr *e)
 {
-	char dir[PATH_MAX], avail[1024], enabled[1024], *save = NULL;
+	char avail[1024], enabled[1024], *save = NULL;
 
-	snprintf(dir, sizeof dir, "%s%s", mnt, path);
 	if (cg_read(dir, "cgroup.controllers", avail, sizeof avail) < 0 ||
 	    cg_read(dir, "cgroup.subtree_control", enabled, sizeof enabled) < 0)
 		return 0;
@@ -86,7 +87,7 @@ static int memory_unsupported(const struct oci_memory *m, struct nerr *e)
 	return nerr_set(e, ENOTSUP, "linux.resources.memory.%s: not supported on cgroup v2", what);
 }
 
-int cg2_set_memory(const char *dir, const struct oci_memory *m, bool update, struct nerr *e)
+static int cg2_set_memory(const char *dir, const struct oci_memory *m, bool update, struct nerr *e)
 {
 	char buf[32];
 	int r;
@@ -118,7 +119,7 @@ int cg2_set_memory(const char *dir, const struct oci_memory *m, bool update, str
 	return 0;
 }
 
-int cg2_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e)
+static int cg2_set_cpu(const char *dir, const struct oci_cpu *c, struct nerr *e)
 {
 	int r;
 
@@ -165,7 +166,7 @@ static int io_max(const char *dir, const char *key, const struct oci_throttle_li
 	return 0;
 }
 
-int cg2_set_io(const char *dir, const struct oci_blkio *b, struct nerr *e)
+static int cg2_set_io(const char *dir, const struct oci_blkio *b, struct nerr *e)
 {
 	/* With BFQ the v1 weight scale (10..1000) is kept; io.weight is 1..10000. */
 	bool bfq = cg_file_exists(dir, "io.bfq.weight");
@@ -198,7 +199,8 @@ int cg2_set_io(const char *dir, const struct oci_blkio *b, struct nerr *e)
 	return 0;
 }
 
-int cg2_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t n, struct nerr *e)
+static int cg2_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t n,
+                           struct nerr *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		char file[64];
@@ -210,7 +212,7 @@ int cg2_set_hugetlb(const char *dir, const struct oci_hugepage_limit *h, size_t 
 	return 0;
 }
 
-int cg2_set_unified(const char *dir, const struct oci_kv_list *u, struct nerr *e)
+static int cg2_set_unified(const char *dir, const struct oci_kv_list *u, struct nerr *e)
 {
 	for (size_t i = 0; i < u->len; i++) {
 		const char *key = u->items[i].key;
@@ -230,7 +232,7 @@ int cg2_set_unified(const char *dir, const struct oci_kv_list *u, struct nerr *e
 	return 0;
 }
 
-int cg2_freeze(const char *dir, bool freeze, struct nerr *e)
+static int cg2_freeze(const char *dir, bool freeze, struct nerr *e)
 {
 	uint64_t frozen = !freeze;
 	int r = cg_write(dir, "cgroup.freeze", freeze ? "1" : "0", e);
@@ -249,7 +251,7 @@ int cg2_freeze(const char *dir, bool freeze, struct nerr *e)
 
 /* ---- statistics ------------------------------------------------------------------ */
 
-void cg2_stats_memory(const char *dir, struct cgroup_stats *st)
+static void cg2_stats_memory(const char *dir, struct cgroup_stats *st)
 {
 	char buf[8192], *save = NULL;
 	uint64_t swap = 0;
@@ -281,7 +283,7 @@ void cg2_stats_memory(const char *dir, struct cgroup_stats *st)
 	}
 }
 
-void cg2_stats_cpu(const char *dir, struct cgroup_stats *st)
+static void cg2_stats_cpu(const char *dir, struct cgroup_stats *st)
 {
 	uint64_t v;
 
@@ -307,7 +309,7 @@ static void io_entry(struct cgroup_blkio_entry *out, size_t *n, unsigned long lo
 	(*n)++;
 }
 
-void cg2_stats_io(const char *dir, struct cgroup_stats *st)
+static void cg2_stats_io(const char *dir, struct cgroup_stats *st)
 {
 	char buf[8192], *save = NULL;
 
@@ -332,3 +334,41 @@ void cg2_stats_io(const char *dir, struct cgroup_stats *st)
 		io_entry(st->ios, &st->n_ios, maj, min, "Write", wi);
 	}
 }
+
+/* ---- the table ------------------------------------------------------------------ */
+
+static int cg2_set_devices(const char *dir, const struct oci_device_rule *rules, size_t n,
+                           bool update, struct nerr *e)
+{
+	(void)update; /* the program is replaced as a whole either way */
+	return cg_bpf_set_devices(dir, rules, n, e);
+}
+
+static bool cg2_is_frozen(const char *dir)
+{
+	uint64_t v = 0;
+
+	return cg_read_u64(dir, "cgroup.freeze", &v) == 0 && v == 1;
+}
+
+static void cg2_stats_cpu_acct(const char *dir, const char *acct_dir, struct cgroup_stats *st)
+{
+	(void)acct_dir; /* cpu.stat has the accounting on v2 */
+	cg2_stats_cpu(dir, st);
+}
+
+const struct cg_driver cg_driver_v2 = {
+    .name = "v2",
+    .prepare_parent = cg2_enable_controllers,
+    .set_memory = cg2_set_memory,
+    .set_cpu = cg2_set_cpu,
+    .set_blkio = cg2_set_io,
+    .set_hugetlb = cg2_set_hugetlb,
+    .set_unified = cg2_set_unified,
+    .set_devices = cg2_set_devices,
+    .freeze = cg2_freeze,
+    .is_frozen = cg2_is_frozen,
+    .stats_memory = cg2_stats_memory,
+    .stats_cpu = cg2_stats_cpu_acct,
+    .stats_blkio = cg2_stats_io,
+};

@@ -126,10 +126,10 @@ static void gen_linux(yajl_gen g, const struct cgroup_features *cg)
 	gen_capabilities(g);
 	gen_str(g, "cgroup");
 	yajl_gen_map_open(g);
-	/* cgroupfs drivers for what the host mounts; no systemd driver. */
+	/* cgroupfs drivers for what the host mounts; the systemd driver when built. */
 	gen_bool(g, "v1", cg->v1);
 	gen_bool(g, "v2", cg->v2);
-	gen_bool(g, "systemd", false);
+	gen_bool(g, "systemd", cgroup_systemd_built());
 	gen_bool(g, "systemdUser", false);
 	gen_bool(g, "rdma", cg->rdma);
 	yajl_gen_map_close(g);

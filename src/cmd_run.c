@@ -111,6 +111,7 @@ int cmd_run(struct globals *g, int argc, char **argv)
 		o.c.has_console_fd = true;
 		o.c.console_fd = relay[1];
 	}
+	o.c.tied = true;
 	r = container_create(g, &o.c, &c, &pidfd, &e);
 	if (relay[1] >= 0)
 		close(relay[1]);

@@ -128,6 +128,9 @@ static int load_config(const struct create_opts *o, struct create_ctx *x, struct
 	r = process_attrs_check(x->cfg, e);
 	if (r < 0)
 		return nerr_wrap(e, "config.json");
+	r = mounts_check_hostns(x->cfg, o->no_pivot, e);
+	if (r < 0)
+		return r;
 	caps_warn_unknown(&x->cfg->process->capabilities);
 	if (x->cfg->process->terminal && !o->console_socket && !o->has_console_fd)
 		return nerr_set(
@@ -430,8 +433,11 @@ static void create_cleanup(struct create_ctx *x, struct container *c)
 	}
 	if (x->cgroup_made && x->cgroup_path)
 		cgroup_destroy(x->cgroup_path, &ignored);
-	if (c->dirfd >= 0)
+	if (c->dirfd >= 0) {
+		if (mounts_hostns_release(c->dirfd, x->rootfs, &ignored) < 0)
+			log_warn("%s", ignored.msg);
 		lifecycle_destroy(c);
+	}
 }
 
 int container_create(struct globals *g, const struct create_opts *o, struct container *c,
@@ -464,6 +470,11 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	r = write_file_atomic_at(c->dirfd, CONFIG_NAME, x.config_raw, x.config_len, 0600, e);
 	if (r < 0)
 		goto fail;
+	if (!mounts_has_own_ns(x.cfg)) {
+		r = mounts_hostns_record(c->dirfd, x.rootfs, e);
+		if (r < 0)
+			goto fail;
+	}
 	if (o->has_console_fd && x.cfg->process->terminal) {
 		x.console_fd = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3);
 		if (x.console_fd < 0) {
@@ -513,6 +524,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	a.sync_fd = sv[1];
 	a.fifo_fd = x.fifo_fd;
 	a.no_pivot = o->no_pivot;
+	a.tied = o->tied;
 	a.no_new_keyring = o->no_new_keyring;
 	a.preserve_fds = o->preserve_fds;
 	a.console_fd = x.console_fd;
@@ -531,7 +543,9 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	if (r < 0)
 		goto fail;
 	a.cgroup_path = x.cgroup_path;
-	a.cgroup_self_join = !has_user_ns(x.cfg);
+	/* With systemd the cgroup exists only once the init does: the parent
+	 * starts the scope with it and joins it to the other hierarchies. */
+	a.cgroup_self_join = !has_user_ns(x.cfg) && !cgroup_uses_systemd();
 	{
 		const int close_in_child[] = {c->dirfd, c->rootfd, sv[0]};
 		x.pid = spawn_init(&x, &a, close_in_child, ARRAY_SIZE(close_in_child), e);
@@ -549,8 +563,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		goto fail;
 	}
 	x.sync_fd = sv[0];
-	r = cgroup_apply_config(x.cgroup_path, &x.cfg->linux_.resources, x.cfg->linux_.devices,
-	                        x.cfg->linux_.n_devices, e);
+	r = cgroup_apply_config(x.cgroup_path, x.pid, &x.cfg->linux_.resources,
+	                        x.cfg->linux_.devices, x.cfg->linux_.n_devices, e);
 	if (r < 0)
 		goto fail;
 	proc_start_time(x.pid, &start_time, NULL);
@@ -564,6 +578,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	c->state->bundle = xstrdup(x.bundle);
 	c->state->rootfs = xstrdup(x.rootfs);
 	c->state->cgroup_path = xstrdup(x.cgroup_path);
+	c->state->systemd_cgroup = cgroup_uses_systemd();
 	c->state->created = lifecycle_now();
 	c->state->owner = xstrdup("");
 	for (size_t i = 0; i < x.cfg->annotations.len; i++)
@@ -817,6 +832,10 @@ int container_delete(struct container *c, bool force, struct nerr *e)
 		if (r < 0)
 			log_warn("%s", e->msg);
 	}
+	/* Without a mount namespace the container's mounts are in ours. */
+	if (c->state && c->state->rootfs &&
+	    mounts_hostns_release(c->dirfd, c->state->rootfs, e) < 0)
+		log_warn("%s", e->msg);
 	if (c->state && strcmp(status, "creating"))
 		run_poststop_hooks(c);
 	r = lifecycle_destroy(c);

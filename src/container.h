@@ -19,6 +19,9 @@ struct create_opts {
 	int console_fd;
 	bool no_pivot;
 	bool no_new_keyring;
+	/* run: the init dies with the caller until it is started, so a `run`
+	 * killed between create and start leaves no init waiting on exec.fifo. */
+	bool tied;
 	int preserve_fds;
 };
 

@@ -144,6 +144,53 @@ static int default_nodes(int rootfd, struct nerr *e)
 	return 0;
 }
 
+/* Is path on a bind mount of the config (the deepest mount covering it)?  Such a
+ * directory belongs to the host or to another tree, not to the container. */
+static bool on_bind_mount(const struct oci_config *cfg, const char *path)
+{
+	size_t best = 0;
+	bool bind = false;
+
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct oci_mount *m = &cfg->mounts[i];
+		struct mount_plan pl;
+		struct nerr ignored;
+		size_t n = strlen(m->destination);
+
+		while (n > 1 && m->destination[n - 1] == '/')
+			n--;
+		if (strncmp(path, m->destination, n) ||
+		    (path[n] != '/' && path[n] != '\0' && !(n == 1 && m->destination[0] == '/')))
+			continue;
+		if (n < best || mount_opts_plan(m, &pl, &ignored) < 0)
+			continue;
+		best = n;
+		bind = pl.bind || pl.rbind;
+	}
+	return bind;
+}
+
+/* A device on a bind mount (a bind of the host's /dev, say) is never made,
+ * removed, chowned or chmoded: the node must be there already, and is used as
+ * it is.  Returns 1 when it is, 0 when the device is the container's to make. */
+static int device_on_bind(const struct oci_config *cfg, int rootfd, const struct devspec *d,
+                          struct nerr *e)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat sb;
+
+	if (!on_bind_mount(cfg, d->path))
+		return 0;
+	fd = mounts_open_in_root(rootfd, d->path, O_PATH, true, e);
+	if (fd >= 0 && fstat(fd, &sb) == 0 && (sb.st_mode & S_IFMT) == d->type &&
+	    sb.st_rdev == makedev(d->maj, d->min))
+		return 1;
+	return nerr_set(e, EPERM,
+	                "device %s: its directory is bind-mounted into the container; refusing "
+	                "to create or change a node outside the container's own mounts",
+	                d->path);
+}
+
 int devices_setup(const struct oci_config *cfg, int rootfd, bool dev_tmpfs, struct nerr *e)
 {
 	int r;
@@ -163,6 +210,11 @@ int devices_setup(const struct oci_config *cfg, int rootfd, bool dev_tmpfs, stru
 		    .uid = od->has_uid ? od->uid : 0,
 		    .gid = od->has_gid ? od->gid : 0,
 		};
+		r = device_on_bind(cfg, rootfd, &d, e);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			continue;
 		r = make_device(rootfd, &d, e);
 		if (r < 0)
 			return r;

@@ -66,7 +66,16 @@ struct exec_ctx {
 
 static int child_enter(struct exec_ctx *x, struct nerr *e)
 {
+	_cleanup_close_ int root = -1;
 	int r;
+	if (!(x->ns_flags & CLONE_NEWNS)) {
+		/* No mount namespace of its own: the container's root is a chroot in ours. */
+		char p[64];
+		snprintf(p, sizeof p, "/proc/%d/root", (int)x->state->pid);
+		root = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0)
+			return nerr_sys(e, errno, "open the root of the container's init");
+	}
 	if (x->cgroup_path) {
 		/* 0: the writer itself. */
 		r = cgroup_enter(x->cgroup_path, 0, false, e);
@@ -77,6 +86,8 @@ static int child_enter(struct exec_ctx *x, struct nerr *e)
 	if (x->ns_flags & ~CLONE_NEWPID && setns(x->init_pidfd, x->ns_flags & ~CLONE_NEWPID) < 0)
 		return nerr_sys(e, errno, "join the namespaces of the container's init");
 	close(x->init_pidfd);
+	if (root >= 0 && (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0))
+		return nerr_sys(e, errno, "enter the root of the container");
 	return 0;
 }
 

@@ -276,8 +276,10 @@ static int report_ready(struct init_args *a, struct nerr *e)
 	r = sync_expect(a->sync_fd, SYNC_ACK, e);
 	if (r < 0)
 		return r;
-	/* The parent may now exit: we must outlive it. */
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	/* After create the parent exits: we must outlive it.  Under `run` the
+	 * same process starts us, and dies with us until then. */
+	if (!a->tied)
+		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	close(a->sync_fd);
 	a->sync_fd = -1;
 	return 0;
@@ -299,6 +301,8 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct init_args *a, c
 			        strerror(errno));
 			_exit(127);
 		}
+		/* Started: from here on `run -d` may exit before us. */
+		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 		/* `start` is reading: startContainer hooks run now, and their
 		 * failure is what `start` reports instead of the go byte. */
 		if (hooks_run(start_hooks, "startContainer", a->state_fd, &e) < 0) {

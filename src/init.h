@@ -22,6 +22,7 @@ struct init_args {
 	int ns_fds[OCI_NS_COUNT];    /* namespaces to join (path given), -1 otherwise */
 	unsigned long unshare_flags; /* namespaces still to create in the child */
 	bool no_pivot;
+	bool tied; /* keep PDEATHSIG until start (run) */
 	bool no_new_keyring;
 	int preserve_fds;
 	int *prepared_mounts; /* detached mounts made by the parent, one per mount or NULL */

@@ -70,6 +70,8 @@ static int load_state(struct container *c, struct nerr *e)
 	/* EBADMSG, not EINVAL: `delete --force` tells a damaged state from a bad ID. */
 	if (oci_state_parse(buf, len, STATE_NAME, &c->state, &se) < 0)
 		return nerr_set(e, EBADMSG, "container \"%s\": %s", c->id, se.msg);
+	/* The container's cgroup stays with the driver that made it. */
+	cgroup_use_systemd(c->state->systemd_cgroup);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "commands.h"
 #include "log.h"
 #include "oci_spec.h"
@@ -155,13 +156,12 @@ int main(int argc, char **argv)
 		if (strcmp(argv[first], commands[i].name))
 			continue;
 		if (g.systemd_cgroup) {
-			nerr_set(&e, ENOTSUP,
-			         "--systemd-cgroup: systemd cgroup management is not available on "
-			         "this host "
-			         "(systemd is not running as PID 1); use the cgroupfs driver");
-			/* commands that create cgroups refuse; the others do not need systemd */
-			if (!strcmp(argv[first], "create") || !strcmp(argv[first], "run"))
+			/* Commands that make a cgroup need systemd; the others follow the
+			 * driver a container was made with (its state). */
+			if ((!strcmp(argv[first], "create") || !strcmp(argv[first], "run")) &&
+			    cgroup_systemd_check(&e) < 0)
 				return command_fail(&e);
+			cgroup_use_systemd(true);
 		}
 		r = commands[i].fn(&g, argc - first, argv + first);
 		log_close();

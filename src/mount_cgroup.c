@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup_internal.h"
+#include "cgroup_fs.h"
 #include "mounts.h"
 #include "util.h"
 
@@ -27,9 +27,77 @@ static const char *hierarchy_name(const struct cg_hierarchy *h)
 	return name;
 }
 
-static int mount_hierarchy(int dir, const struct cg_hierarchy *h, const struct oci_mount *m,
-                           unsigned long flags, struct nerr *e)
+/* Does every controller of a /proc/self/cgroup line belong to this hierarchy? */
+static bool line_matches(const struct cg_hierarchy *h, char *ctrls)
 {
+	char *save = NULL;
+
+	if (h->v2)
+		return !*ctrls;
+	if (!*ctrls)
+		return false;
+	for (char *t = strtok_r(ctrls, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t n = strlen(t);
+		const char *p = strstr(h->opts, t);
+		while (p && !((p == h->opts || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')))
+			p = strstr(p + 1, t);
+		if (!p)
+			return false;
+	}
+	return true;
+}
+
+/* Our cgroup in hierarchy h, as /proc/self/cgroup gives it (the init has joined
+ * its cgroup by now): "/" in a cgroup namespace of our own. */
+static int own_cgroup(const struct cg_hierarchy *h, char *out, size_t size)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[PATH_MAX + 256];
+	int r = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (r < 0 && fgets(line, sizeof line, f)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		c2[strcspn(c2 + 1, "\n") + 1] = '\0';
+		if (line_matches(h, c1 + 1)) {
+			snprintf(out, size, "%s", c2 + 1);
+			r = 0;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+/* Without a cgroup namespace a fresh cgroupfs mount shows the host's whole tree
+ * (every other container's cgroup, and limits read from the root): bind the
+ * container's own cgroup directory of the host's hierarchy instead, as runc does. */
+static int bind_own_cgroup(const struct cg_hierarchy *h, const char *own, const char *sub,
+                           int rootfd, const char *cpath, unsigned long flags, struct nerr *e)
+{
+	char src[PATH_MAX * 2], p[64];
+	_cleanup_close_ int fd = -1;
+
+	snprintf(src, sizeof src, "%s%s", h->mnt, own);
+	if (mount(src, sub, NULL, MS_BIND, NULL) < 0)
+		return nerr_sys(e, errno, "mount %s (bind %s)", cpath, src);
+	/* sub names the covered directory: reopen, inside the root, to reach the bind. */
+	fd = mounts_open_in_root(rootfd, cpath, O_PATH | O_DIRECTORY, true, e);
+	if (fd < 0)
+		return nerr_sys(e, -fd, "mount %s: reopen", cpath);
+	snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+	if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
+		return nerr_sys(e, errno, "mount %s: set flags of the bind of %s", cpath, src);
+	return 0;
+}
+
+static int mount_hierarchy(int rootfd, int dir, const struct cg_hierarchy *h,
+                           const struct oci_mount *m, unsigned long flags, struct nerr *e)
+{
+	char own[PATH_MAX];
 	const char *name = hierarchy_name(h), *fstype = h->v2 ? "cgroup2" : "cgroup";
 	_cleanup_close_ int sfd = -1;
 	char sub[64];
@@ -43,9 +111,17 @@ static int mount_hierarchy(int dir, const struct cg_hierarchy *h, const struct o
 	if (sfd < 0)
 		return nerr_sys(e, errno, "mount %s/%s: open", m->destination, name);
 	snprintf(sub, sizeof sub, "/proc/self/fd/%d", sfd);
-	if (mount(fstype, sub, fstype, flags, h->opts[0] ? h->opts : NULL) < 0)
+	if (own_cgroup(h, own, sizeof own) == 0 && strcmp(own, "/")) {
+		char cpath[PATH_MAX];
+		int r;
+		snprintf(cpath, sizeof cpath, "%s/%s", m->destination, name);
+		r = bind_own_cgroup(h, own, sub, rootfd, cpath, flags, e);
+		if (r < 0)
+			return r;
+	} else if (mount(fstype, sub, fstype, flags, h->opts[0] ? h->opts : NULL) < 0) {
 		return nerr_sys(e, errno, "mount %s/%s (%s %s)", m->destination, name, fstype,
 		                h->opts);
+	}
 	/* cpu,cpuacct -> links cpu and cpuacct, as on the host */
 	if (strchr(name, ',')) {
 		char copy[256], *save = NULL;
@@ -72,6 +148,11 @@ int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struc
 		any_v1 |= !l->h[i].v2;
 	snprintf(tpath, sizeof tpath, "/proc/self/fd/%d", target);
 	if (!any_v1) {
+		char own[PATH_MAX];
+		if (l->unified >= 0 && own_cgroup(&l->h[l->unified], own, sizeof own) == 0 &&
+		    strcmp(own, "/"))
+			return bind_own_cgroup(&l->h[l->unified], own, tpath, rootfd,
+			                       m->destination, fl, e);
 		if (mount("cgroup2", tpath, "cgroup2", fl, NULL) < 0)
 			return nerr_sys(e, errno, "mount %s (cgroup2)", m->destination);
 		return 0;
@@ -83,7 +164,7 @@ int mounts_cgroup(int rootfd, int target, const struct oci_mount *m, const struc
 	if (dir < 0)
 		return nerr_sys(e, -dir, "mount %s: reopen", m->destination);
 	for (int i = 0; r == 0 && i < l->n; i++)
-		r = mount_hierarchy(dir, &l->h[i], m, fl, e);
+		r = mount_hierarchy(rootfd, dir, &l->h[i], m, fl, e);
 	if (r == 0 && (fl & MS_RDONLY)) {
 		snprintf(tpath, sizeof tpath, "/proc/self/fd/%d", dir);
 		if (mount(NULL, tpath, NULL, MS_BIND | MS_REMOUNT | fl, NULL) < 0)

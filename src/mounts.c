@@ -410,15 +410,13 @@ static int rootfs_parent_private(const char *rootfs, struct nerr *e)
 	}
 }
 
-int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *prepared, int *rootfd,
-                 struct nerr *e)
+/* In the container's own mount namespace: / becomes a slave (or per
+ * rootfsPropagation) and the rootfs a mount of its own, ready for pivot_root. */
+static int rootfs_bind(const struct oci_config *cfg, const char *rootfs, struct nerr *e)
 {
 	unsigned long prop = cfg->linux_.rootfs_propagation
 	                         ? mount_opts_propagation(cfg->linux_.rootfs_propagation)
 	                         : MS_SLAVE | MS_REC;
-	_cleanup_close_ int fd = -1;
-	bool dev_tmpfs = false;
-	int r;
 
 	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
 		return nerr_sys(e, errno, "set propagation of / (rootfsPropagation)");
@@ -432,6 +430,20 @@ int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *pr
 		return nerr_sys(e, errno, "bind rootfs %s", rootfs);
 	if ((prop & MS_SHARED) && mount(NULL, rootfs, NULL, MS_PRIVATE, NULL) < 0)
 		return nerr_sys(e, errno, "make rootfs %s private", rootfs);
+	return 0;
+}
+
+int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *prepared, int *rootfd,
+                 struct nerr *e)
+{
+	_cleanup_close_ int fd = -1;
+	bool dev_tmpfs = false;
+	int r;
+
+	/* Without a mount namespace of its own the container shares the caller's:
+	 * its mounts go under the rootfs in place and nothing else changes. */
+	if (mounts_has_own_ns(cfg) && (r = rootfs_bind(cfg, rootfs, e)) < 0)
+		return r;
 	fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return nerr_sys(e, errno, "open rootfs %s", rootfs);

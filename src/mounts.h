@@ -39,4 +39,17 @@ int mounts_mkpath_in_root(int rootfd, const char *path, bool as_file, struct ner
 int mounts_open_in_root(int rootfd, const char *path, int flags, bool nofollow_last,
                         struct nerr *e);
 
+/* Without a mount namespace of its own (mount_hostns.c): the container shares the
+ * caller's mount namespace, so only what is under the rootfs may change. */
+bool mounts_has_own_ns(const struct oci_config *cfg);
+/* Refuse what would reach beyond the rootfs there: maskedPaths, readonlyPaths,
+ * root.readonly, rootfsPropagation, --no-pivot. */
+int mounts_check_hostns(const struct oci_config *cfg, bool no_pivot, struct nerr *e);
+/* In the parent, before the init: note the mounts already under the rootfs (in the
+ * state directory dirfd), so that release unmounts exactly what the container added. */
+int mounts_hostns_record(int dirfd, const char *rootfs, struct nerr *e);
+int mounts_hostns_release(int dirfd, const char *rootfs, struct nerr *e);
+/* chroot into rootfd: no pivot_root, no MS_MOVE in the caller's namespace. */
+int mounts_enter_root_hostns(int rootfd, const char *rootfs, struct nerr *e);
+
 #endif

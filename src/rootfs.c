@@ -31,6 +31,8 @@ int mounts_enter_root(const struct oci_config *cfg, int rootfd, const char *root
 	unsigned long prop = cfg->linux_.rootfs_propagation
 	                         ? mount_opts_propagation(cfg->linux_.rootfs_propagation)
 	                         : 0;
+	if (!mounts_has_own_ns(cfg))
+		return mounts_enter_root_hostns(rootfd, rootfs, e);
 	if (fchdir(rootfd) < 0)
 		return nerr_sys(e, errno, "chdir to rootfs %s", rootfs);
 	if (no_pivot) {

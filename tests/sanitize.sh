@@ -43,9 +43,9 @@ for t in "$tree"/tests/unit/test-*; do
 	}
 done
 for t in cli lifecycle errors bad-input faults; do
-	bats --tap "$src/tests/bats/$t.bats" >"bats-$t.log" 2>&1 || {
+	sh "$src/tests/isolate.sh" bats --tap "$src/tests/bats/$t.bats" >"bats-$t.log" 2>&1 || {
 		echo "bats $t failed:"
-		grep -A5 '^not ok' "bats-$t.log" | head -40
+		grep -A5 -E '^(not ok|Bail out)' "bats-$t.log" | head -40
 		rc=1
 	}
 done

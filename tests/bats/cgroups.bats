@@ -92,6 +92,16 @@ ctr_wait_file() {
 	[[ "$output" == *"systemd"* ]]
 }
 
+@test "cgroups: a container keeps the driver it was made with (--systemd-cgroup on delete)" {
+	noci create cg-sdkeep
+	[ -d "$(cgdir pids /nucleus-oci/cg-sdkeep)" ]
+	run noci --systemd-cgroup state cg-sdkeep
+	[ "$status" -eq 0 ]
+	noci --systemd-cgroup delete --force cg-sdkeep
+	[ ! -e "$(cgdir pids /nucleus-oci/cg-sdkeep)" ]
+	[ ! -e "$ROOT/cg-sdkeep" ]
+}
+
 @test "cgroups: v1 memory, cpu, cpuset, pids, blkio and devices files, host and inside" {
 	[ "$MODE" = v1 ] || skip "v1/hybrid host test"
 	dev=$(cat /sys/block/*/dev | grep -v '^7:' | head -n1)

@@ -6,12 +6,19 @@
 # libraries, chosen kernel modules, and a payload directory.  The script's
 # output is on stdout; the exit status is the script's.
 #
-# Usage: run-vm.sh [-c v1|v2] [-b BINARY]... [-m MODULE]... [-t TIMEOUT]
-#                  PAYLOAD_DIR SCRIPT
+# Usage: run-vm.sh [-c v1|v2|hybrid] [-s IMAGE] [-b BINARY]... [-m MODULE]...
+#                  [-t TIMEOUT] PAYLOAD_DIR SCRIPT
 #   -c  the cgroup layout (default v2).  v1: a tmpfs on /sys/fs/cgroup and
 #       every controller of /proc/cgroups mounted on /sys/fs/cgroup/<name>,
 #       cpu,cpuacct and net_cls,net_prio co-mounted with symlinks as
 #       systemd does.
+#   -s  boot systemd as PID 1 from IMAGE, an ext4 image of a Debian system
+#       (opened with snapshot=on: the image is never written).  The
+#       initramfs mounts it, copies the payload to /payload and the -b
+#       binaries to /usr/local/bin, and switches to /lib/systemd/systemd,
+#       which runs SCRIPT from a unit once the system is up (multi-user).
+#       -c v2 (the default) boots systemd's unified layout, -c hybrid its
+#       hybrid one (v1 controllers, cgroup2 at /sys/fs/cgroup/unified).
 #   -m  a kernel module (name as in /proc/modules) copied into the initramfs
 #       with its dependencies (the depends= of each module's .modinfo, which
 #       is what depmod writes to modules.dep); inside, `modload NAME [ARG]...`
@@ -50,22 +57,31 @@ BINS=()
 MODS=()
 TIMEOUT=300
 LAYOUT=v2
-while getopts "b:c:m:t:" opt; do
+IMAGE=""
+while getopts "b:c:m:s:t:" opt; do
 	case $opt in
 	b) BINS+=("$OPTARG") ;;
 	c) LAYOUT=$OPTARG ;;
 	m) MODS+=("$OPTARG") ;;
+	s) IMAGE=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
 	*) exit 126 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 2 ] || die "usage: $ME [-c v1|v2] [-b BINARY]... [-m MODULE]... [-t TIMEOUT] PAYLOAD_DIR SCRIPT"
-case $LAYOUT in
-v1) CMDLINE_CG="" ;;
-v2) CMDLINE_CG="cgroup_no_v1=all" ;;
-*) die "-c $LAYOUT: v1 or v2" ;;
+[ $# -eq 2 ] || die "usage: $ME [-c v1|v2|hybrid] [-s IMAGE] [-b BINARY]... [-m MODULE]... [-t TIMEOUT] PAYLOAD_DIR SCRIPT"
+case $LAYOUT/${IMAGE:+systemd} in
+v1/) CMDLINE_CG="" ;;
+v2/) CMDLINE_CG="cgroup_no_v1=all" ;;
+v2/systemd) CMDLINE_CG="systemd.unified_cgroup_hierarchy=1" ;;
+hybrid/systemd) CMDLINE_CG="systemd.unified_cgroup_hierarchy=0" ;;
+*) die "-c $LAYOUT: v1 or v2, or with -s v2 or hybrid" ;;
 esac
+if [ -n "$IMAGE" ]; then
+	[ -f "$IMAGE" ] || die "-s $IMAGE: no such file"
+	MODS+=(virtio_pci virtio_blk crc32c_generic ext4)
+	CMDLINE_CG="$CMDLINE_CG systemd.show_status=0 systemd.log_level=warning"
+fi
 PAYLOAD=$1 SCRIPT=$2
 CACHE=${NUCLEUS_VM_CACHE:-/var/tmp/nucleus-vm-cache}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
@@ -181,8 +197,56 @@ EOF
 chmod 755 "$ST/bin/modload"
 echo "$LAYOUT" >"$ST/cgroup-layout"
 echo "$SCRIPT" >"$ST/script"
+if [ -n "$IMAGE" ]; then
+	# stage 1 of a systemd boot: the image's root, the payload, then systemd
+	cat >"$ST/init" <<'EOF'
+#!/bin/busybox sh
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in virtio_pci virtio_blk crc32c_generic ext4; do modload $m; done
+mkdir -p /new
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if ! mount -t ext4 /dev/vda /new; then
+	echo "@@VM-START@@"
+	echo "cannot mount the system image (/dev/vda):"
+	ls /lib/modules/nucleus
+	dmesg | tail -n 20
+	echo "@@VM-EXIT=125@@"
+	poweroff -f
+fi
+mkdir -p /new/payload /new/usr/local/bin
+cp -a /payload/. /new/payload/
+for b in /bin/*; do
+	[ -L "$b" ] || [ "$b" = /bin/busybox ] || [ "$b" = /bin/modload ] || cp "$b" /new/usr/local/bin/
+done
+cp /script /new/script
+cat >/new/etc/systemd/system/nucleus-vm-test.service <<UNIT
+[Unit]
+Description=nucleus-oci VM test script
+After=multi-user.target
+[Service]
+Type=oneshot
+WorkingDirectory=/payload
+StandardInput=null
+StandardOutput=tty
+StandardError=inherit
+TTYPath=/dev/ttyS0
+ExecStart=/bin/sh -c 'echo @@VM-START@@; sh "\$(cat /script)" 2>&1; echo "@@VM-EXIT=\$?@@"; sync; systemctl poweroff --force --force'
+[Install]
+WantedBy=default.target
+UNIT
+mkdir -p /new/etc/systemd/system/default.target.wants
+ln -sf ../nucleus-vm-test.service /new/etc/systemd/system/default.target.wants/
+umount /proc /sys /dev
+exec switch_root /new /lib/systemd/systemd
+EOF
+	chmod 755 "$ST/init"
+fi
 
-cat >"$ST/init" <<'EOF'
+[ -n "$IMAGE" ] || cat >"$ST/init" <<'EOF'
 #!/bin/busybox sh
 # pivot_root cannot leave the initramfs: copy it into a tmpfs and switch_root there.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -239,15 +303,17 @@ echo "@@VM-EXIT=$?@@"
 sync
 poweroff -f
 EOF
-chmod 755 "$ST/init"
+[ -n "$IMAGE" ] || chmod 755 "$ST/init"
 (cd "$ST" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1 >"$WORK/initrd.gz")
 
 # ---- boot
 ACCEL=(-accel tcg -cpu max)
 if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then ACCEL=(-accel kvm -cpu host); fi
+DISK=()
+[ -n "$IMAGE" ] && DISK=(-drive "file=$IMAGE,format=raw,if=virtio,snapshot=on")
 set +e
 timeout -k 5 "$TIMEOUT" $QEMU -nodefaults -no-user-config -display none -no-reboot \
-	"${ACCEL[@]}" -m 1024 -smp 2 -serial stdio -kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd.gz" \
+	"${ACCEL[@]}" -m 1024 -smp 2 -serial stdio -kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd.gz" "${DISK[@]}" \
 	-append "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init $CMDLINE_CG" \
 	</dev/null >"$WORK/console" 2>&1
 qrc=$?
