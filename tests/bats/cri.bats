@@ -141,7 +141,7 @@ lifecycle() {
 	[ -d "$(rt_state)/$POD" ]
 	spid=$(pod_field "$POD" .info.pid)
 	kill -0 "$spid"
-	netns=$(pod_field "$POD" '.info.runtimeSpec.linux.namespaces[] | select(.type == "network") | .path')
+	netns=$(cri_path "$(pod_field "$POD" '.info.runtimeSpec.linux.namespaces[] | select(.type == "network") | .path')")
 	[ -e "$netns" ]
 
 	create_ctr "life-$RT" c1 sh -c 'echo hello from $(hostname); echo to-stderr >&2; exec sleep 1000'
@@ -300,7 +300,7 @@ oom_killed() {
 	wait_ctr_state "$CTR" CONTAINER_RUNNING
 	spid=$(pod_field "$POD" .info.pid)
 	pid=$(ctr_field "$CTR" .info.pid)
-	netns=$(pod_field "$POD" '.info.runtimeSpec.linux.namespaces[] | select(.type == "network") | .path')
+	netns=$(cri_path "$(pod_field "$POD" '.info.runtimeSpec.linux.namespaces[] | select(.type == "network") | .path')")
 	r cri_crictl rmp --force "$POD"
 	[ "$status" -eq 0 ]
 	dead "$spid"

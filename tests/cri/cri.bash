@@ -148,13 +148,16 @@ cri_start() {
 	CONF
 	# containerd and its shims get a mount namespace of their own, where every v1 hierarchy
 	# that /proc/PID/cgroup lists is mounted: the shim's cgroup loader (stats, OOM events)
-	# gives up on a process when one is not, for any runtime.  Their mounts (rootfs, shm)
-	# end with that namespace.
+	# gives up on a process when one is not, for any runtime.  The pods' network namespaces
+	# (containerd 1.6 keeps them in /var/run/netns) go to a tmpfs of that namespace.  Their
+	# mounts (rootfs, shm, netns) end with it.
 	(
 		eval "$ENGINES_CLOSE_FDS"
 		TMPDIR="$dir/tmp" exec nsenter -t "$(cat "$dir/netns.pid")" -n \
 			unshare --mount --propagation private bash -c "$(declare -f cri_mount_cgroups)
-			cri_mount_cgroups '$dir/cgroup'; exec containerd --config '$dir/config.toml'" \
+			cri_mount_cgroups '$dir/cgroup'; mkdir -p /run/netns &&
+			mount -t tmpfs -o mode=0755,size=1m noci-cri-netns /run/netns &&
+			exec containerd --config '$dir/config.toml'" \
 			</dev/null >"$dir/containerd.log" 2>&1
 	) &
 	echo $! >"$dir/containerd.pid"
@@ -190,6 +193,14 @@ cri_mount_cgroups() {
 		mount -t cgroup -o "$ctrls" cgroup "$1/$ctrls" ||
 			echo "warning: cannot mount the cgroup hierarchy $ctrls: no stats or OOM events" >&2
 	done </proc/self/cgroup
+}
+
+# cri_path PATH: PATH as containerd sees it (its own mount namespace).  /var/run is the
+# symbolic link /run, which /proc/PID/root would resolve in the caller's namespace.
+cri_path() {
+	local p=$1
+	[[ $p == /var/run/* ]] && p=${p#/var}
+	echo "/proc/$(cat "$CRI_DIR/containerd.pid")/root$p"
 }
 
 # crictl (or another client, with CRI_CLIENT) in the namespace of containerd, bounded.
