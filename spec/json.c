@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <yajl/yajl_parse.h>
+
 #include "json.h"
 
 void spec_ctx_init(struct spec_ctx *c, const char *name, struct spec_error *err)
@@ -99,12 +101,48 @@ static bool spec_has_escaped_nul(const char *s)
 	return false;
 }
 
+/* The byte offset of a syntax error.  yajl_tree_parse does not say, so the
+ * text is parsed again by a parser without callbacks, configured as
+ * yajl_tree_parse configures its own, whose byte count stops at the error. */
+static size_t spec_error_offset(const char *buf, size_t len)
+{
+	yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+	size_t off = len;
+
+	if (!h)
+		return len;
+	yajl_config(h, yajl_allow_comments, 1);
+	if (yajl_parse(h, (const unsigned char *)buf, len) != yajl_status_ok)
+		off = yajl_get_bytes_consumed(h);
+	yajl_free(h);
+	return off < len ? off : len;
+}
+
+/* "NAME:LINE:COL: invalid JSON: WHAT", LINE and COL from 1, the column in
+ * bytes, pointing at the byte the error was found on. */
+static int spec_fail_syntax(struct spec_ctx *c, const char *buf, size_t off, const char *what)
+{
+	size_t line = 1, bol = 0;
+
+	if (!c->err)
+		return -EINVAL;
+	for (size_t i = 0; i < off; i++)
+		if (buf[i] == '\n') {
+			line++;
+			bol = i + 1;
+		}
+	snprintf(c->err->msg, sizeof(c->err->msg), "%s:%zu:%zu: invalid JSON: %s", c->name, line,
+	         off > bol ? off - bol : 1, what);
+	return -EINVAL;
+}
+
 int spec_parse_tree(struct spec_ctx *c, const char *json, size_t len, yajl_val *out)
 {
 	cleanup_free char *buf = NULL;
 	char errbuf[256];
 	yajl_val tree;
 	char *nl;
+	const char *nul;
 
 	*out = NULL;
 	if (!json)
@@ -115,8 +153,9 @@ int spec_parse_tree(struct spec_ctx *c, const char *json, size_t len, yajl_val *
 		return -ENOMEM;
 	memcpy(buf, json, len);
 	buf[len] = '\0';
-	if (memchr(buf, '\0', len))
-		return spec_fail(c, "invalid JSON: embedded NUL byte");
+	nul = memchr(buf, '\0', len);
+	if (nul)
+		return spec_fail_syntax(c, buf, (size_t)(nul - buf) + 1, "embedded NUL byte");
 	if (spec_has_escaped_nul(buf))
 		return spec_fail(c, "invalid JSON: a string contains \\u0000 (a NUL byte)");
 
@@ -129,7 +168,8 @@ int spec_parse_tree(struct spec_ctx *c, const char *json, size_t len, yajl_val *
 		nl = strchr(errbuf, '\n');
 		if (nl)
 			*nl = '\0';
-		return spec_fail(c, "invalid JSON: %s", errbuf[0] ? errbuf : "parse error");
+		return spec_fail_syntax(c, buf, spec_error_offset(buf, len),
+		                        errbuf[0] ? errbuf : "parse error");
 	}
 	if (!YAJL_IS_OBJECT(tree)) {
 		yajl_tree_free(tree);

@@ -153,6 +153,7 @@ int spec_name_lookup(const struct spec_name *table, const char *name, int64_t *v
 int spec_parse_process(struct spec_ctx *c, yajl_val v, struct oci_process *p);
 void spec_process_clear(struct oci_process *p);
 int spec_parse_resources(struct spec_ctx *c, yajl_val v, struct oci_resources *r);
+int spec_parse_seccomp(struct spec_ctx *c, yajl_val v, struct oci_seccomp *s);
 void spec_resources_clear(struct oci_resources *r);
 int spec_parse_id_mapping(struct spec_ctx *c, const char *key, yajl_val v, void *item);
 int spec_parse_linux(struct spec_ctx *c, yajl_val v, struct oci_linux *l);

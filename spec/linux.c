@@ -176,7 +176,7 @@ static int check_names(struct spec_ctx *c, const char *key, const struct oci_str
 	return 0;
 }
 
-static int parse_seccomp(struct spec_ctx *c, yajl_val v, struct oci_seccomp *s)
+int spec_parse_seccomp(struct spec_ctx *c, yajl_val v, struct oci_seccomp *s)
 {
 	uint64_t flags = 0;
 	int64_t action;
@@ -202,7 +202,7 @@ static int parse_seccomp(struct spec_ctx *c, yajl_val v, struct oci_seccomp *s)
 	return 0;
 }
 
-static void seccomp_free(struct oci_seccomp *s)
+void oci_seccomp_free(struct oci_seccomp *s)
 {
 	size_t i;
 
@@ -330,7 +330,7 @@ int spec_parse_linux(struct spec_ctx *c, yajl_val v, struct oci_linux *l)
 	    (r = spec_get_name(c, v, "rootfsPropagation", spec_propagation_names, &prop,
 	                       &has_prop)) < 0 ||
 	    (r = spec_get_string(c, v, "rootfsPropagation", &l->rootfs_propagation)) < 0 ||
-	    (r = SPEC_PARSE_OPTIONAL(c, v, "seccomp", parse_seccomp, &l->seccomp)) < 0 ||
+	    (r = SPEC_PARSE_OPTIONAL(c, v, "seccomp", spec_parse_seccomp, &l->seccomp)) < 0 ||
 	    (r = spec_get_kv(c, v, "sysctl", &l->sysctl)) < 0 ||
 	    (r = spec_get_strv(c, v, "maskedPaths", &l->masked_paths)) < 0 ||
 	    (r = spec_get_strv(c, v, "readonlyPaths", &l->readonly_paths)) < 0 ||
@@ -373,7 +373,7 @@ void spec_linux_clear(struct oci_linux *l)
 	free(l->cgroups_path);
 	spec_resources_clear(&l->resources);
 	free(l->rootfs_propagation);
-	seccomp_free(l->seccomp);
+	oci_seccomp_free(l->seccomp);
 	spec_kv_clear(&l->sysctl);
 	spec_strv_clear(&l->masked_paths);
 	spec_strv_clear(&l->readonly_paths);

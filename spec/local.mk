@@ -7,5 +7,6 @@ libocispec_a_SOURCES = \
 	spec/process.c \
 	spec/resources.c \
 	spec/linux.c \
+	spec/seccomp_profile.c \
 	spec/config.c \
 	spec/state.c

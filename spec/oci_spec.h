@@ -507,6 +507,13 @@ int oci_resources_parse(const char *json, size_t len, const char *name, struct o
                         struct spec_error *err);
 void oci_resources_free(struct oci_resources *r);
 
+/* A LinuxSeccomp object on its own (a seccomp profile file), and back to
+ * JSON (indented, listenerPath and flags included when set). */
+int oci_seccomp_parse(const char *json, size_t len, const char *name, struct oci_seccomp **out,
+                      struct spec_error *err);
+int oci_seccomp_emit(const struct oci_seccomp *s, char **out, size_t *out_len);
+void oci_seccomp_free(struct oci_seccomp *s);
+
 /* ---- state.json ---------------------------------------------------------- */
 
 /* The runtime's record of one container: the OCI state plus the private

@@ -445,3 +445,17 @@ bool cgroup_is_frozen(const char *path)
 		return false;
 	return cg_driver_of(&d)->is_frozen(d.path);
 }
+
+int cgroup_freezer_dir(const char *path, char *out, size_t size, struct nerr *e)
+{
+	const struct cg_layout *l;
+	struct cg_dir d;
+	int r = cg_layout_get(&l, e);
+
+	if (r < 0)
+		return r;
+	if (cg_controller_dir(l, CG_FREEZER, path, &d) < 0)
+		return nerr_set(e, ENOENT, "cgroup %s: no freezer on this host", path);
+	snprintf(out, size, "%s", d.path);
+	return 0;
+}

@@ -66,6 +66,8 @@ int cgroup_kill_all(const char *path, int sig, struct nerr *e);
 /* Freeze (pause) or thaw (resume), waiting until the kernel reports it done. */
 int cgroup_freeze(const char *path, bool freeze, struct nerr *e);
 bool cgroup_is_frozen(const char *path);
+/* The directory whose freezer holds the cgroup's processes (for CRIU). */
+int cgroup_freezer_dir(const char *path, char *out, size_t size, struct nerr *e);
 /* The pids in the cgroup (malloc'ed array). */
 int cgroup_pids(const char *path, pid_t **pids, size_t *n, struct nerr *e);
 

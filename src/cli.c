@@ -76,21 +76,24 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, cli_opt_cb cb, 
 	return i;
 }
 
+const char *cli_format_flag(const struct cli_opt *o, const char *arg_name)
+{
+	static char flag[64];
+	const char *arg = o->has_arg ? (arg_name ? arg_name : "VALUE") : NULL;
+
+	if (o->short_name)
+		snprintf(flag, sizeof flag, "-%c, --%s%s%s", o->short_name, o->name, arg ? " " : "",
+		         arg ? arg : "");
+	else
+		snprintf(flag, sizeof flag, "    --%s%s%s", o->name, arg ? " " : "",
+		         arg ? arg : "");
+	return flag;
+}
+
 void cli_print_help(const char *usage, const char *description, const struct cli_opt *opts)
 {
-	printf("Usage: nucleus-oci %s\n\n%s\n", usage, description);
-	if (opts && opts->name) {
-		printf("\nOptions:\n");
-		for (; opts->name; opts++) {
-			char flag[64];
-			if (opts->short_name)
-				snprintf(flag, sizeof flag, "-%c, --%s%s", opts->short_name,
-				         opts->name, opts->has_arg ? " VALUE" : "");
-			else
-				snprintf(flag, sizeof flag, "    --%s%s", opts->name,
-				         opts->has_arg ? " VALUE" : "");
-			printf("  %-30s %s\n", flag, opts->help ? opts->help : "");
-		}
-	}
+	printf("Usage: nucleus-oci %s\n\n%s\n\nOptions:\n", usage, description);
+	for (; opts && opts->name; opts++)
+		printf("  %-30s %s\n", cli_format_flag(opts, NULL), opts->help ? opts->help : "");
 	printf("  %-30s %s\n", "-h, --help", "show this help");
 }

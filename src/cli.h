@@ -13,7 +13,8 @@ struct globals {
 	const char *log_format;
 	bool debug;
 	bool systemd_cgroup;
-	bool rootless_env; /* not running as root */
+	bool rootless_env;     /* not running as root */
+	const char *criu_path; /* --criu: the criu binary (default: criu from PATH) */
 };
 
 struct cli_opt {
@@ -34,6 +35,9 @@ typedef int (*cli_opt_cb)(void *ctx, int id, const char *arg, struct nerr *e);
  */
 int cli_parse(int argc, char **argv, const struct cli_opt *opts, cli_opt_cb cb, void *ctx,
               bool *help, struct nerr *e);
+/* "-f, --flag ARG" as --help shows it (a static buffer); ARG is arg_name,
+ * or VALUE when that is NULL. */
+const char *cli_format_flag(const struct cli_opt *o, const char *arg_name);
 void cli_print_help(const char *usage, const char *description, const struct cli_opt *opts);
 
 /* Each command: argc/argv start at the command name. Returns the exit status. */

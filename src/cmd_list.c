@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nucleus-oci list [--format table|json] [-q] */
 #include <dirent.h>
+#include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yajl/yajl_gen.h>
 
 #include "commands.h"
@@ -36,6 +39,25 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The owner as runc shows it: the user owning the container's state
+ * directory, by name, or "#UID" when it has none. */
+static const char *container_owner(int root_fd, const struct container *c, char *buf, size_t size)
+{
+	struct passwd pw, *res = NULL;
+	char pwbuf[1024];
+	struct stat st;
+
+	if (c->state->owner && *c->state->owner)
+		return c->state->owner;
+	if (root_fd < 0 || fstatat(root_fd, c->id, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return "";
+	if (getpwuid_r(st.st_uid, &pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
+		snprintf(buf, size, "%s", res->pw_name);
+	else
+		snprintf(buf, size, "#%u", (unsigned)st.st_uid);
+	return buf;
+}
+
 #define GEN_STR(gen, s) yajl_gen_string(gen, (const unsigned char *)(s), strlen(s))
 
 int cmd_list(struct globals *g, int argc, char **argv)
@@ -50,6 +72,7 @@ int cmd_list(struct globals *g, int argc, char **argv)
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	yajl_gen gen = NULL;
+	_cleanup_close_ int root_fd = -1;
 	struct dirent *de;
 	DIR *d;
 	bool help;
@@ -79,6 +102,7 @@ int cmd_list(struct globals *g, int argc, char **argv)
 		}
 		closedir(d);
 	}
+	root_fd = open(g->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (n)
 		qsort(names, n, sizeof *names, cmp_names);
 	if (o.json) {
@@ -91,7 +115,8 @@ int cmd_list(struct globals *g, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		struct container c;
 		struct nerr ignored;
-		const char *status;
+		const char *status, *owner;
+		char owner_buf[256];
 		if (lifecycle_open(g->root, names[i], false, &c, &ignored) < 0)
 			continue;
 		if (!c.state) {
@@ -99,6 +124,7 @@ int cmd_list(struct globals *g, int argc, char **argv)
 			continue;
 		}
 		status = lifecycle_status(&c);
+		owner = container_owner(root_fd, &c, owner_buf, sizeof owner_buf);
 		if (o.quiet && !o.json) {
 			printf("%s\n", c.id);
 		} else if (o.json) {
@@ -119,14 +145,13 @@ int cmd_list(struct globals *g, int argc, char **argv)
 			GEN_STR(gen, "created");
 			GEN_STR(gen, c.state->created ? c.state->created : "");
 			GEN_STR(gen, "owner");
-			GEN_STR(gen, c.state->owner ? c.state->owner : "");
+			GEN_STR(gen, owner);
 			yajl_gen_map_close(gen);
 		} else {
 			printf("%-20s %-8d %-10s %-40s %-30s %s\n", c.id,
 			       strcmp(status, "stopped") ? c.state->pid : 0, status,
 			       c.state->bundle ? c.state->bundle : "",
-			       c.state->created ? c.state->created : "",
-			       c.state->owner && *c.state->owner ? c.state->owner : "root");
+			       c.state->created ? c.state->created : "", owner);
 		}
 		lifecycle_close(&c);
 	}

@@ -33,6 +33,8 @@ int cmd_resume(struct globals *g, int argc, char **argv);
 int cmd_update(struct globals *g, int argc, char **argv);
 int cmd_ps(struct globals *g, int argc, char **argv);
 int cmd_events(struct globals *g, int argc, char **argv);
+int cmd_checkpoint(struct globals *g, int argc, char **argv);
+int cmd_restore(struct globals *g, int argc, char **argv);
 
 /* Print the error (log file + stderr) and return the exit status 1. */
 int command_fail(const struct nerr *e);

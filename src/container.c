@@ -30,6 +30,7 @@
 #include "process_attrs.h"
 #include "seccomp_cache.h"
 #include "seccomp_filter.h"
+#include "trace.h"
 #include "sync.h"
 #include "terminal.h"
 #include "util.h"
@@ -98,6 +99,8 @@ struct create_ctx {
 	bool in_cgroup;   /* clone3 placed the init in its cgroup2 cgroup */
 	char *config_raw; /* config.json as read, kept in the state dir */
 	size_t config_len;
+	struct trace_opts trace;        /* io.containers.trace-syscall */
+	struct trace_recorder recorder; /* ctl -1 when not recorded */
 };
 
 static int load_config(const struct create_opts *o, struct create_ctx *x, struct nerr *e)
@@ -131,6 +134,9 @@ static int load_config(const struct create_opts *o, struct create_ctx *x, struct
 	r = mounts_check_hostns(x->cfg, o->no_pivot, e);
 	if (r < 0)
 		return r;
+	r = trace_opts_from_config(x->cfg, true, &x->trace, e);
+	if (r < 0)
+		return r;
 	caps_warn_unknown(&x->cfg->process->capabilities);
 	if (x->cfg->process->terminal && !o->console_socket && !o->has_console_fd)
 		return nerr_set(
@@ -152,6 +158,14 @@ static int load_config(const struct create_opts *o, struct create_ctx *x, struct
 			return nerr_set(e, ENOTDIR, "rootfs \"%s\" is not a directory", rp);
 	}
 	return 0;
+}
+
+static bool has_new_pid_ns(const struct oci_config *cfg)
+{
+	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
+		if (cfg->linux_.namespaces[i].type == OCI_NS_PID && !cfg->linux_.namespaces[i].path)
+			return true;
+	return false;
 }
 
 static bool has_user_ns(const struct oci_config *cfg)
@@ -431,6 +445,7 @@ static void create_cleanup(struct create_ctx *x, struct container *c)
 			kill(x->pid, SIGKILL);
 		waitpid(x->pid, NULL, 0);
 	}
+	trace_recorder_abort(&x->recorder);
 	if (x->cgroup_made && x->cgroup_path)
 		cgroup_destroy(x->cgroup_path, &ignored);
 	if (c->dirfd >= 0) {
@@ -443,9 +458,13 @@ static void create_cleanup(struct create_ctx *x, struct container *c)
 int container_create(struct globals *g, const struct create_opts *o, struct container *c,
                      int *pidfd_out, struct nerr *e)
 {
-	struct create_ctx x = {
-	    .pidfd = -1, .sync_fd = -1, .fifo_fd = -1, .console_fd = -1, .cgroup_fd = -1};
-	struct init_args a = {0};
+	struct create_ctx x = {.pidfd = -1,
+	                       .sync_fd = -1,
+	                       .fifo_fd = -1,
+	                       .console_fd = -1,
+	                       .cgroup_fd = -1,
+	                       .recorder = {.ctl = -1, .lock = -1}};
+	struct init_args a = {.trace_fd = -1};
 	struct seccomp_prog sprog = {0};
 	int sv[2] = {-1, -1};
 	uint64_t start_time = 0;
@@ -496,10 +515,13 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	if (x.cfg->linux_.n_uid_mappings) {
 		/* The init runs as the container's root: let it open the fifo. */
 		for (size_t i = 0; i < x.cfg->linux_.n_uid_mappings; i++)
-			if (x.cfg->linux_.uid_mappings[i].container_id == 0)
-				fchownat(c->dirfd, EXEC_FIFO_NAME,
-				         x.cfg->linux_.uid_mappings[i].host_id, (gid_t)-1,
-				         AT_SYMLINK_NOFOLLOW);
+			if (x.cfg->linux_.uid_mappings[i].container_id == 0 &&
+			    fchownat(c->dirfd, EXEC_FIFO_NAME,
+			             x.cfg->linux_.uid_mappings[i].host_id, (gid_t)-1,
+			             AT_SYMLINK_NOFOLLOW) < 0)
+				log_debug("chown exec.fifo to uid %u: %s",
+				          (unsigned)x.cfg->linux_.uid_mappings[i].host_id,
+				          strerror(errno));
 	}
 	if (x.cfg->linux_.seccomp) {
 		/* Compiled here, before the init exists: it inherits the BPF. */
@@ -507,6 +529,13 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		if (r < 0)
 			goto fail;
 		a.seccomp = &sprog;
+	}
+	if (x.trace.out_path) {
+		r = trace_recorder_start(&x.trace, c->dirfd, has_new_pid_ns(x.cfg), &x.recorder, e);
+		if (r == 0)
+			r = a.trace_fd = trace_connect(c->dirfd, o->id, e);
+		if (r < 0)
+			goto fail;
 	}
 	r = sync_socketpair(sv);
 	if (r < 0) {
@@ -551,6 +580,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		x.pid = spawn_init(&x, &a, close_in_child, ARRAY_SIZE(close_in_child), e);
 	}
 	close_ns_fds(&a);
+	if (a.trace_fd >= 0)
+		close(TAKE_FD(a.trace_fd));
 	if (x.console_fd >= 0)
 		close(TAKE_FD(x.console_fd));
 	mounts_close_prepared(a.prepared_mounts, x.cfg->n_mounts);
@@ -563,6 +594,11 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		goto fail;
 	}
 	x.sync_fd = sv[0];
+	if (x.recorder.ctl >= 0) {
+		r = trace_recorder_watch(&x.recorder, x.pidfd, e);
+		if (r < 0)
+			goto fail;
+	}
 	r = cgroup_apply_config(x.cgroup_path, x.pid, &x.cfg->linux_.resources,
 	                        x.cfg->linux_.devices, x.cfg->linux_.n_devices, e);
 	if (r < 0)
@@ -622,6 +658,11 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 		if (r < 0)
 			goto fail;
 	}
+	if (x.recorder.ctl >= 0) {
+		r = trace_recorder_commit(&x.recorder, e);
+		if (r < 0)
+			goto fail;
+	}
 	r = sync_send(x.sync_fd, SYNC_ACK);
 	if (r < 0) {
 		r = nerr_sys(e, -r, "write to container init");
@@ -635,6 +676,7 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 	close(x.sync_fd);
 	close(x.fifo_fd);
 	seccomp_prog_release(&sprog);
+	trace_opts_clear(&x.trace);
 	if (x.cgroup_fd >= 0)
 		close(x.cgroup_fd);
 	free(x.cgroup_path);
@@ -648,6 +690,8 @@ int container_create(struct globals *g, const struct create_opts *o, struct cont
 
 fail:
 	seccomp_prog_release(&sprog);
+	if (a.trace_fd >= 0)
+		close(a.trace_fd);
 	create_cleanup(&x, c);
 	if (sv[0] >= 0)
 		close(sv[0]);
@@ -664,6 +708,7 @@ fail:
 	free(x.cgroup_path);
 	lifecycle_close(c);
 out_cfg:
+	trace_opts_clear(&x.trace);
 	free(x.config_raw);
 	oci_config_free(x.cfg);
 	return r;
@@ -835,6 +880,9 @@ int container_delete(struct container *c, bool force, struct nerr *e)
 	/* Without a mount namespace the container's mounts are in ours. */
 	if (c->state && c->state->rootfs &&
 	    mounts_hostns_release(c->dirfd, c->state->rootfs, e) < 0)
+		log_warn("%s", e->msg);
+	/* The recorded profile is there when delete returns. */
+	if (trace_wait_recorder(c->dirfd, e) < 0)
 		log_warn("%s", e->msg);
 	if (c->state && strcmp(status, "creating"))
 		run_poststop_hooks(c);

@@ -221,8 +221,9 @@ static int copy_symlink(struct walk *w, int srcdir, int dstdir, const char *name
 	if (symlinkat(target, dstdir, name) < 0)
 		return nerr_sys(e, errno, "context %s: create symbolic link \"%s\"", w->o->label,
 		                w->rel);
-	fchownat(dstdir, name, unmapped_id(st->st_uid) ? (uid_t)-1 : st->st_uid,
-	         unmapped_id(st->st_gid) ? (gid_t)-1 : st->st_gid, AT_SYMLINK_NOFOLLOW);
+	if (fchownat(dstdir, name, unmapped_id(st->st_uid) ? (uid_t)-1 : st->st_uid,
+	             unmapped_id(st->st_gid) ? (gid_t)-1 : st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		log_debug("context: keep owner of a copied symbolic link: %s", strerror(errno));
 	utimensat(dstdir, name, ts, AT_SYMLINK_NOFOLLOW);
 	return 0;
 }

@@ -33,6 +33,7 @@
 #include "security.h"
 #include "sync.h"
 #include "terminal.h"
+#include "trace.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -60,6 +61,7 @@ struct exec_ctx {
 	int ns_flags;   /* namespaces of the init that are not ours */
 	int sync_fd;    /* child end */
 	int console_fd; /* where the child sends the pty master; -1 without a terminal */
+	int trace_sock; /* connected to the container's syscall recorder, or -1 */
 	int listen_fds;
 	bool relay; /* the pty is relayed to our stdin/stdout */
 };
@@ -129,7 +131,7 @@ static int child_confine(struct exec_ctx *x, struct security_plan *plan, struct 
 __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 {
 	const struct oci_process *p = x->p;
-	struct security_plan plan = {.landlock_fd = -1};
+	struct security_plan plan = {.landlock_fd = -1, .trace_sock = -1};
 	const char *stage = "start";
 	struct nerr e = {0};
 	char exe[PATH_MAX];
@@ -148,6 +150,7 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *x)
 	CHILD_STEP("oom_score_adj", child_oom_score(p, &e));
 	CHILD_STEP("process attributes", process_attrs_apply(p, x->cfg->linux_.personality, &e));
 	CHILD_STEP("seccomp and landlock", security_prepare(p, x->seccomp, -1, &plan, &e));
+	plan.trace_sock = x->trace_sock;
 	/* Built before seccomp: nothing is allocated under the filter. */
 	argv = process_argv(&p->args);
 	envp = process_envp(&p->env, x->listen_fds);
@@ -265,6 +268,8 @@ static int exec_start(struct exec_ctx *x, int relay_fd, int *status, struct nerr
 	close(TAKE_FD(sv[1]));
 	if (x->console_fd >= 0)
 		close(TAKE_FD(x->console_fd));
+	if (x->trace_sock >= 0)
+		close(TAKE_FD(x->trace_sock));
 	r = child_result(sv[0], pid, e);
 	if (r < 0)
 		goto out;
@@ -303,7 +308,9 @@ out:
 int exec_process(struct container *c, const struct oci_config *cfg, const struct oci_process *p,
                  const struct exec_opts *o, int *status, struct nerr *e)
 {
-	struct exec_ctx x = {.o = o, .cfg = cfg, .p = p, .sync_fd = -1, .console_fd = -1};
+	struct exec_ctx x = {
+	    .o = o, .cfg = cfg, .p = p, .sync_fd = -1, .console_fd = -1, .trace_sock = -1};
+	struct trace_opts trace;
 	const char *st = lifecycle_status(c);
 	_cleanup_close_ int relay_fd = -1;
 	struct seccomp_prog sprog = {0};
@@ -332,7 +339,16 @@ int exec_process(struct container *c, const struct oci_config *cfg, const struct
 		}
 		x.seccomp = &sprog;
 	}
-	r = open_console(&x, &relay_fd, e);
+	/* A recorded container records its exec'd processes too. */
+	r = trace_opts_from_config(cfg, false, &trace, e);
+	if (r == 0 && trace.out_path) {
+		r = x.trace_sock = trace_connect(c->dirfd, c->id, e);
+		if (r > 0)
+			r = 0;
+	}
+	trace_opts_clear(&trace);
+	if (r == 0)
+		r = open_console(&x, &relay_fd, e);
 	if (r == 0) {
 		/* Others (delete, kill) may act on the container while we wait. */
 		flock(c->dirfd, LOCK_UN);
@@ -340,6 +356,8 @@ int exec_process(struct container *c, const struct oci_config *cfg, const struct
 	}
 	if (x.console_fd >= 0)
 		close(x.console_fd);
+	if (x.trace_sock >= 0)
+		close(x.trace_sock);
 	close(x.init_pidfd);
 	seccomp_prog_release(&sprog);
 	return r;

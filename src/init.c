@@ -160,9 +160,13 @@ static int create_container_hooks(struct init_args *a, struct nerr *e)
 	return hooks_run(&a->cfg->hooks.create_container, "createContainer", a->state_fd, e);
 }
 
+/* The init leads a session of its own, terminal or not (as with runc):
+ * nothing ties it to the caller's session, and CRIU can dump it. */
 static int setup_console(struct init_args *a, struct nerr *e)
 {
 	int r;
+	if (setsid() < 0 && errno != EPERM)
+		return nerr_sys(e, errno, "setsid");
 	if (a->console_fd < 0)
 		return 0;
 	r = terminal_setup(a->console_fd, &a->cfg->process->console_size, true, false, e);
@@ -195,7 +199,7 @@ static int make_cwd(struct init_args *a, struct nerr *e)
  * channels) before the cwd is entered. */
 static int close_extra_fds(struct init_args *a, struct security_plan *plan, struct nerr *e)
 {
-	const int keep[] = {a->sync_fd, a->fifo_fd, plan->landlock_fd, a->state_fd};
+	const int keep[] = {a->sync_fd, a->fifo_fd, plan->landlock_fd, a->state_fd, a->trace_fd};
 	int kept = process_kept_fds(&a->cfg->process->env, a->listen_fds, a->preserve_fds);
 	(void)e;
 	security_close_fds(3 + kept, keep, ARRAY_SIZE(keep));
@@ -345,7 +349,7 @@ void init_main(struct init_args *a)
 {
 	struct nerr e = {0};
 	const char *stage = "start";
-	struct security_plan plan = {.landlock_fd = -1};
+	struct security_plan plan = {.landlock_fd = -1, .trace_sock = -1};
 	char exe[PATH_MAX];
 	int rootfd = -1;
 
@@ -375,6 +379,7 @@ void init_main(struct init_args *a)
 	STEP("process attributes",
 	     process_attrs_apply(a->cfg->process, a->cfg->linux_.personality, &e));
 	STEP("landlock", security_prepare(a->cfg->process, a->seccomp, a->fifo_fd, &plan, &e));
+	plan.trace_sock = a->trace_fd;
 	STEP("environment", exec_vectors(a, &e));
 	STEP("file descriptors", close_extra_fds(a, &plan, &e));
 	STEP("cwd", security_enter_cwd(a->cfg->process->cwd, true, &e));

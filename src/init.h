@@ -32,6 +32,7 @@ struct init_args {
 	char **exec_env; /* process env, with LISTEN_FDS/LISTEN_PID when activated */
 	int console_fd;  /* console socket to send the pty master on; -1 for none */
 	int state_fd;    /* memfd with the state for createContainer/startContainer hooks */
+	int trace_fd;    /* connected to the syscall recorder; -1 when not recorded */
 };
 
 /* Resolve args[0] like execvp would, with the process's PATH, so a missing

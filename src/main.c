@@ -16,16 +16,22 @@
 enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD_CGROUP, G_VERSION, G_CRIU, G_ROOTLESS };
 
 static const struct cli_opt global_opts[] = {
-    {"root", 0, true, G_ROOT, "state directory (default /run/nucleus-oci)"},
-    {"log", 0, true, G_LOG, "log file"},
-    {"log-format", 0, true, G_LOG_FORMAT, "log format: text or json"},
-    {"debug", 0, false, G_DEBUG, "debug logging"},
-    {"systemd-cgroup", 0, false, G_SYSTEMD_CGROUP, "use systemd to manage cgroups"},
+    {"root", 0, true, G_ROOT,
+     "state directory (default /run/nucleus-oci, or $XDG_RUNTIME_DIR/nucleus-oci if not root)"},
+    {"log", 0, true, G_LOG, "write messages to this file (errors also go to stderr)"},
+    {"log-format", 0, true, G_LOG_FORMAT, "format of --log: text (default) or json"},
+    {"debug", 0, false, G_DEBUG, "log debug messages too"},
+    {"systemd-cgroup", 0, false, G_SYSTEMD_CGROUP,
+     "make cgroups as systemd units (needs systemd as PID 1 and libsystemd)"},
     {"version", 'v', false, G_VERSION, "print the version"},
-    {"criu", 0, true, G_CRIU, "path to criu (accepted for compatibility)"},
-    {"rootless", 0, true, G_ROOTLESS, "accepted for compatibility: true, false or auto"},
+    {"criu", 0, true, G_CRIU, "the criu binary for checkpoint and restore"},
+    {"rootless", 0, true, G_ROOTLESS,
+     "accepted for compatibility and ignored: true, false or auto"},
     {NULL, 0, false, 0, NULL},
 };
+/* What each global option's value is, for --help, in the order above. */
+static const char *const global_args[] = {"DIR", "FILE", "FORMAT", NULL,
+                                          NULL,  NULL,   "PATH",   "MODE"};
 
 static const struct {
 	const char *name;
@@ -47,6 +53,9 @@ static const struct {
     {"update", cmd_update, "update the cgroup limits of a container"},
     {"ps", cmd_ps, "list the processes of a container"},
     {"events", cmd_events, "print cgroup statistics and OOM events"},
+    {"checkpoint", cmd_checkpoint, "checkpoint a running container with CRIU"},
+    {"restore", cmd_restore, "restore a container from a checkpoint"},
+    {"help", NULL, "show the commands, or the help of one command"},
 };
 
 struct global_ctx {
@@ -79,6 +88,9 @@ static int global_cb(void *vctx, int id, const char *arg, struct nerr *e)
 	case G_VERSION:
 		ctx->version = true;
 		break;
+	case G_CRIU:
+		ctx->g->criu_path = arg;
+		break;
 	default:
 		break;
 	}
@@ -100,9 +112,31 @@ static void print_usage(void)
 	for (size_t i = 0; i < (sizeof commands / sizeof commands[0]); i++)
 		printf("  %-10s %s\n", commands[i].name, commands[i].help);
 	printf("\nGlobal options:\n");
-	for (const struct cli_opt *o = global_opts; o->name; o++)
-		printf("  --%-20s %s\n", o->name, o->help);
-	printf("  --%-20s %s\n", "help, -h", "show this help");
+	for (size_t i = 0; global_opts[i].name; i++)
+		printf("  %-30s %s\n", cli_format_flag(&global_opts[i], global_args[i]),
+		       global_opts[i].help);
+	printf("  %-30s %s\n", "-h, --help", "show this help");
+	printf("\nRun 'nucleus-oci help COMMAND' for the options of a command.\n");
+}
+
+/* help [COMMAND]: the command's own --help, so both always agree. */
+static int cmd_help(struct globals *g, int argc, char **argv)
+{
+	char help_flag[] = "--help";
+	struct nerr e = {0};
+
+	if (argc < 2 || !strcmp(argv[1], "help")) {
+		print_usage();
+		return 0;
+	}
+	for (size_t i = 0; i < (sizeof commands / sizeof commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) || !commands[i].fn)
+			continue;
+		char *sub_argv[] = {argv[1], help_flag, NULL};
+		return commands[i].fn(g, 2, sub_argv);
+	}
+	nerr_set(&e, EINVAL, "help: unknown command \"%s\" (see nucleus-oci --help)", argv[1]);
+	return command_fail(&e);
 }
 
 int command_fail(const struct nerr *e)
@@ -155,6 +189,11 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < (sizeof commands / sizeof commands[0]); i++) {
 		if (strcmp(argv[first], commands[i].name))
 			continue;
+		if (!commands[i].fn) {
+			r = cmd_help(&g, argc - first, argv + first);
+			log_close();
+			return r;
+		}
 		if (g.systemd_cgroup) {
 			/* Commands that make a cgroup need systemd; the others follow the
 			 * driver a container was made with (its state). */

@@ -31,6 +31,7 @@
 
 #include "caps.h"
 #include "landlock.h"
+#include "trace.h"
 #include "log.h"
 #include "util.h"
 
@@ -49,6 +50,7 @@ int security_prepare(const struct oci_process *p, const struct seccomp_prog *sec
                      struct security_plan *plan, struct nerr *e)
 {
 	plan->landlock_fd = -1;
+	plan->trace_sock = -1;
 	plan->has_seccomp = seccomp != NULL;
 	if (seccomp)
 		plan->seccomp = *seccomp;
@@ -141,7 +143,9 @@ static int no_new_privs(const struct oci_process *p, struct nerr *e)
 }
 
 /* Landlock then seccomp: the ruleset fd is closed by enforcing it, so the
- * seccomp filter need not allow landlock_restrict_self. */
+ * seccomp filter need not allow landlock_restrict_self.  The recording
+ * filter comes before the config's: what the config denies is denied before
+ * the recorder sees it, and the config's filter itself is recorded. */
 static int restrict_self(struct security_plan *plan, int *notify_fd, struct nerr *e)
 {
 	int fd = plan->landlock_fd;
@@ -149,6 +153,11 @@ static int restrict_self(struct security_plan *plan, int *notify_fd, struct nerr
 
 	plan->landlock_fd = -1;
 	r = landlock_enforce(fd, e);
+	if (r == 0 && plan->trace_sock >= 0) {
+		fd = plan->trace_sock;
+		plan->trace_sock = -1;
+		r = trace_filter_install(fd, e);
+	}
 	if (r < 0 || !plan->has_seccomp)
 		return r;
 	return seccomp_install(&plan->seccomp, notify_fd, e);
@@ -157,7 +166,7 @@ static int restrict_self(struct security_plan *plan, int *notify_fd, struct nerr
 int security_confine(const struct oci_process *p, struct security_plan *plan, int *notify_fd,
                      struct nerr *e)
 {
-	bool restricts = plan->has_seccomp || plan->landlock_fd >= 0;
+	bool restricts = plan->has_seccomp || plan->landlock_fd >= 0 || plan->trace_sock >= 0;
 	int r;
 
 	*notify_fd = -1;

@@ -17,6 +17,7 @@ struct security_plan {
 	bool has_seccomp;
 	struct seccomp_prog seccomp;
 	int landlock_fd; /* -1: no Landlock */
+	int trace_sock;  /* -1, or the recorder's socket: load the recording filter */
 };
 
 int security_apply_rlimits(const struct oci_process *p, struct nerr *e);

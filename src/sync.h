@@ -22,6 +22,9 @@ enum sync_type {
 	SYNC_ACK,            /* parent -> init: state saved, detach */
 	SYNC_SECCOMP_FD,     /* init -> parent: seccomp notify fd attached; parent
 	                        sends it to listenerPath and answers SYNC_CONTINUE */
+	SYNC_TRACE_LISTENER, /* recorded process -> recorder: its listener fd attached */
+	SYNC_TRACE_INIT,     /* create -> recorder: the init's pidfd attached */
+	SYNC_TRACE_COMMIT,   /* create -> recorder: the container exists */
 };
 
 struct sync_msg {

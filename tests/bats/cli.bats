@@ -110,3 +110,94 @@ setup() {
 	run readelf -lW "$NUCLEUS_OCI"
 	[[ "$output" == *"GNU_RELRO"* ]]
 }
+
+@test "help lists every command, help COMMAND and -h show the command's own help" {
+	run "$NUCLEUS_OCI" help
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "Usage: nucleus-oci [global options] COMMAND"* ]]
+	usage=$output
+	for cmd in create start state kill delete run list spec exec features pause resume \
+		update ps events; do
+		[[ "$usage" == *$'\n'"  $cmd "* ]]
+		run "$NUCLEUS_OCI" help "$cmd"
+		[ "$status" -eq 0 ]
+		[[ "${lines[0]}" == "Usage: nucleus-oci $cmd"* ]]
+		help_cmd=$output
+		run "$NUCLEUS_OCI" "$cmd" -h
+		[ "$status" -eq 0 ]
+		[ "$output" = "$help_cmd" ]
+	done
+	run "$NUCLEUS_OCI" -h
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"  help "* ]]
+	run "$NUCLEUS_OCI" help help
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "Usage: nucleus-oci [global options] COMMAND"* ]]
+}
+
+@test "help of an unknown command is an error naming it" {
+	run "$NUCLEUS_OCI" help frobnicate
+	[ "$status" -eq 1 ]
+	[ "$output" = 'help: unknown command "frobnicate" (see nucleus-oci --help)' ]
+}
+
+@test "--help shows a placeholder for each global option that takes a value" {
+	run "$NUCLEUS_OCI" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--root DIR "* ]]
+	[[ "$output" == *"--log FILE "* ]]
+	[[ "$output" == *"--log-format FORMAT "* ]]
+	[[ "$output" == *"--criu PATH "* ]]
+	[[ "$output" == *"--rootless MODE "* ]]
+	# flags without a value show none
+	[[ "$output" == *"--debug  "* ]]
+	[[ "$output" == *"--systemd-cgroup  "* ]]
+}
+
+@test "--help says what --systemd-cgroup needs, and without it create and run refuse it" {
+	run "$NUCLEUS_OCI" --help
+	line=$(grep -- '--systemd-cgroup' <<<"$output")
+	[[ "$line" == *"systemd units (needs systemd as PID 1 and libsystemd)"* ]]
+	[ -d /run/systemd/system ] && skip "systemd is PID 1 here: the driver is available"
+	update_config '.process.args = ["true"]'
+	run noci --systemd-cgroup run pkg-sdc
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--systemd-cgroup: systemd cgroup management is not available"* ]]
+	[ ! -e "$ROOT/pkg-sdc" ]
+	run noci --systemd-cgroup list -q
+	[ "$status" -eq 0 ]
+}
+
+@test "list --format json shows the same owner as the table: root" {
+	update_config '.process.args = ["sleep", "100"]'
+	noci create pkg-owner
+	run noci list
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == "pkg-owner "* ]]
+	[ "$(awk 'NR == 2 { print $NF }' <<<"$output")" = "root" ]
+	run noci list --format json
+	[ "$status" -eq 0 ]
+	jq -e '.[0].id == "pkg-owner" and .[0].owner == "root"' <<<"$output"
+	noci delete --force pkg-owner
+}
+
+@test "a JSON syntax error names the line and column of config.json" {
+	cat >"$BUNDLE/config.json" <<-'JSON'
+	{
+	  "ociVersion": "1.3.0",
+	  "process": {
+	    "terminal": flase,
+	    "args": ["true"]
+	  }
+	}
+	JSON
+	run noci create pkg-json
+	[ "$status" -eq 1 ]
+	[ "$output" = "config.json:4:17: invalid JSON: lexical error: invalid string in json text." ]
+	[ ! -e "$ROOT/pkg-json" ]
+	printf '{"ociVersion": "1.3.0",\n "root": {"path": "rootfs"}}}\n' >"$BUNDLE/config.json"
+	run noci create pkg-json
+	[ "$status" -eq 1 ]
+	[ "$output" = "config.json:2:29: invalid JSON: parse error: trailing garbage" ]
+	[ ! -e "$ROOT/pkg-json" ]
+}

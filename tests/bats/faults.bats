@@ -130,7 +130,7 @@ clean_machine() {
 	echo '{"ociVersion": "1.3.0", "id": ' >"$ROOT/flt-corrupt/state.json"
 	run noci state flt-corrupt
 	[ "$status" -eq 1 ]
-	[[ "$output" == *'container "flt-corrupt": state.json: invalid JSON'* ]]
+	[[ "$output" == *'container "flt-corrupt": state.json:2:1: invalid JSON'* ]]
 	run noci delete --force flt-corrupt
 	[ "$status" -eq 0 ]
 	clean_machine flt-corrupt

@@ -110,6 +110,28 @@ for rt in "${runtimes[@]}"; do
 	$c delete --force bench-c 2>/dev/null || true
 done
 
+echo "== recording a seccomp profile (io.containers.trace-syscall, $runs runs each)"
+# The same run with and without recording, for /bin/true and for a workload of
+# 40000 system calls (dd copying 20000 single bytes), where the per-call cost
+# of the recorder shows.
+trace_bundle() { # dir args-json annotate
+	mkdir -p "$work/$1"
+	ln -sfn "$bundle/rootfs" "$work/$1/rootfs"
+	jq --argjson a "$2" --arg t "of:$work/trace-$1.json" \
+		".process.args = \$a | if $3 then .annotations[\"io.containers.trace-syscall\"] = \$t else . end" \
+		"$bundle/config.json" >"$work/$1/config.json"
+}
+dd_args='["dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=20000"]'
+trace_bundle tr-true-rec '["/bin/true"]' true
+trace_bundle tr-dd-plain "$dd_args" false
+trace_bundle tr-dd-rec "$dd_args" true
+c=$(cmd nucleus)
+hf "${hf_args[@]}" --export-json "$out/trace.json" 2>>"$out/hyperfine.err" \
+	-n true-plain "$c run bench-tr" \
+	-n true-recorded "$c run -b $work/tr-true-rec bench-tr" \
+	-n dd-plain "$c run -b $work/tr-dd-plain bench-tr" \
+	-n dd-recorded "$c run -b $work/tr-dd-rec bench-tr" >"$out/trace.log"
+
 echo "== phases of a run (perf sched_process_exec/exit tracepoints, $runs runs each)"
 # Where the wall time of one `run` goes, the same way for all three: before the
 # container's /bin/true starts, while it runs, and after it exits.
@@ -190,6 +212,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0) ? a / b : 0 }
 	printf '%-28s %12s   (floor: %s)\n' "unshare median (ms)" "$(med "$out/run.json" unshare)" "$unshare_cmd"
 	awk -v n="$(med "$out/run.json" nucleus-oci)" -v u="$(med "$out/run.json" unshare)" \
 		'BEGIN { printf "%-28s %12.2fx\n", "nucleus-oci / unshare", n / u }'
+	echo
+	echo "nucleus-oci recording a profile (io.containers.trace-syscall), run median (ms):"
+	printf '%-28s %12s %12s %10s\n' workload plain recorded added
+	for w in true dd; do
+		pl=$(med "$out/trace.json" "$w-plain") rc=$(med "$out/trace.json" "$w-recorded")
+		printf '%-28s %12s %12s %10s\n' "$w" "$pl" "$rc" "$(awk -v a="$rc" -v b="$pl" 'BEGIN { printf "%.2f", a - b }')"
+	done
+	awk -v a="$(med "$out/trace.json" dd-recorded)" -v b="$(med "$out/trace.json" dd-plain)" \
+		'BEGIN { printf "%-28s %12.2f\n", "per recorded call (us)", (a - b) * 1000 / 40000 }'
 	echo
 	cat "$out/phases.txt"
 } | tee "$out/results.txt"

@@ -399,9 +399,16 @@ static void test_valid(void)
 
 static void test_invalid(void)
 {
-	config_err("broken JSON", "{'ociVersion': '1.3.0',", "config.json: invalid JSON");
+	config_err("broken JSON", "{'ociVersion': '1.3.0',", "config.json:1:23: invalid JSON");
 	config_err("not an object", "[1, 2]", "config.json: expected a JSON object");
-	config_err("empty document", "", "config.json: invalid JSON");
+	config_err("empty document", "",
+	           "config.json:1:1: invalid JSON: parse error: premature EOF");
+	/* syntax errors name the line and the column of the byte yajl stopped on */
+	config_err("misspelled literal",
+	           "{\n  'ociVersion': '1.3.0',\n  'process': {\n    'terminal': flase\n  }\n}\n",
+	           "config.json:4:17: invalid JSON: lexical error: invalid string in json text.");
+	config_err("extra bracket", "{\n  'a': [1, 2]]\n}",
+	           "config.json:2:13: invalid JSON: parse error:");
 	/* regression: yajl decodes \u0000 into a NUL that cut the string short */
 	config_err("\\u0000 in a string", PROC("'env': ['A=b\\u0000c']"),
 	           "config.json: invalid JSON: a string contains \\u0000");
@@ -785,8 +792,56 @@ static void test_names(void)
 	   "rlimit names");
 }
 
+/* A seccomp profile file: parsed, emitted, parsed again to the same thing. */
+static void test_seccomp_profile(void)
+{
+	char *doc = json("{'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 1,"
+	                 " 'architectures': ['SCMP_ARCH_X86_64'],"
+	                 " 'syscalls': [{'names': ['read', 'write'], 'action': 'SCMP_ACT_ALLOW'},"
+	                 "  {'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+	                 "   'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_EQ'}]},"
+	                 "  {'names': ['kill'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 38}]}");
+	struct spec_error err = {{0}};
+	struct oci_seccomp *a = NULL, *b = NULL, *c = NULL;
+	char *out = NULL, *out2 = NULL;
+	size_t len = 0, len2 = 0;
+	int r;
+
+	r = oci_seccomp_parse(doc, strlen(doc), "p.json", &a, &err);
+	ok(r == 0 && a && a->n_syscalls == 3 && a->syscalls[1].n_args == 1 &&
+	       a->syscalls[2].errno_ret == 38,
+	   "seccomp profile: parsed");
+	if (r == 0) {
+		r = oci_seccomp_emit(a, &out, &len);
+		ok(r == 0 && out && out[len - 1] == '\n', "seccomp profile: emitted");
+	}
+	if (out && oci_seccomp_parse(out, len, "p.json", &b, &err) == 0) {
+		oci_seccomp_emit(b, &out2, &len2);
+		ok(len == len2 && !memcmp(out, out2, len) && b->default_errno_ret == 1 &&
+		       b->syscalls[1].args[0].value == 8,
+		   "seccomp profile: emit and parse round trip");
+	} else {
+		ok(false, "seccomp profile: emit and parse round trip");
+	}
+	free(doc);
+	doc = json("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': [{'names': ['read'], "
+	           "'action': 'SCMP_ACT_NOPE'}]}");
+	r = oci_seccomp_parse(doc, strlen(doc), "base.json", &c, &err);
+	ok(r == -EINVAL && !c &&
+	       strstr(err.msg, "base.json: syscalls[0].action: invalid value") != NULL,
+	   "seccomp profile: a bad action names the file and the path");
+	if (r < 0)
+		diag("%s", err.msg);
+	free(doc);
+	free(out);
+	free(out2);
+	oci_seccomp_free(a);
+	oci_seccomp_free(b);
+}
+
 int main(void)
 {
+	test_seccomp_profile();
 	test_valid();
 	test_invalid();
 	test_process_and_resources();

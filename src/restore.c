@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `restore`: a dump brought back as a new container.  The ID is claimed and
+ * the cgroup made and limited as for `create`; CRIU then rebuilds the
+ * process tree (as our child) with the bundle's rootfs as its root, the
+ * external mounts mapped to this config's sources, namespaces given by path
+ * joined, the tasks placed in the new cgroup, and stdio pipes replaced by
+ * ours.  The state saved is that of a running container, for state, exec,
+ * kill and delete.
+ */
+#include "config.h"
+
+#include <errno.h>
+
+#include "checkpoint.h"
+
+#ifndef HAVE_CRIU
+
+int restore_container(struct globals *g, const struct restore_opts *o, struct container *c,
+                      pid_t *pid, struct nerr *e)
+{
+	return checkpoint_check_built(e);
+}
+
+#else
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <yajl/yajl_tree.h>
+
+#include "cgroup.h"
+#include "crlib.h"
+#include "terminal.h"
+#include "unixsock.h"
+#include "util.h"
+
+#define DESCRIPTORS_NAME "descriptors.json"
+#define CRIU_ROOT_NAME   "criu-root"
+
+struct restore_ctx {
+	struct oci_config *cfg;
+	char bundle[PATH_MAX];
+	char rootfs[PATH_MAX];
+	char criu_root[PATH_MAX];
+	char *cgroup_path;
+	char *config_raw;
+	size_t config_len;
+	bool cgroup_made;
+	bool root_mounted;
+	int ns_fds[OCI_NS_COUNT];
+	pid_t pid;
+};
+
+static int load_bundle(const struct restore_opts *o, struct restore_ctx *x, struct nerr *e)
+{
+	_cleanup_close_ int dfd = -1;
+	char tmp[PATH_MAX * 2];
+	struct spec_error se;
+	struct stat sb;
+	const char *rp;
+	int r;
+
+	if (!realpath(o->bundle ? o->bundle : ".", x->bundle))
+		return nerr_sys(e, errno, "bundle \"%s\"", o->bundle ? o->bundle : ".");
+	dfd = open(x->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return nerr_sys(e, errno, "bundle \"%s\"", x->bundle);
+	r = read_file_at(dfd, "config.json", &x->config_raw, &x->config_len, e);
+	if (r < 0)
+		return nerr_sys(e, -r, "open %s/config.json", x->bundle);
+	if (oci_config_parse(x->config_raw, x->config_len, "config.json", &x->cfg, &se) < 0)
+		return nerr_set(e, EINVAL, "%s", se.msg);
+	if (!x->cfg->process || !x->cfg->root.path)
+		return nerr_set(e, EINVAL, "config.json: %s: required field missing",
+		                x->cfg->process ? "root.path" : "process");
+	if (x->cfg->process->terminal && !o->console_socket)
+		return nerr_set(
+		    e, EINVAL,
+		    "config.json: process.terminal is true but no --console-socket was given");
+	rp = x->cfg->root.path;
+	if (rp[0] != '/') {
+		snprintf(tmp, sizeof tmp, "%s/%s", x->bundle, rp);
+		rp = tmp;
+	}
+	if (!realpath(rp, x->rootfs) || stat(x->rootfs, &sb) < 0)
+		return nerr_sys(e, errno, "rootfs \"%s\"", rp);
+	if (!S_ISDIR(sb.st_mode))
+		return nerr_set(e, ENOTDIR, "rootfs \"%s\" is not a directory", rp);
+	return 0;
+}
+
+/* Give each pipe the init had as stdio (descriptors.json) our own fd of the same number. */
+static int inherit_stdio(struct crlib *l, struct nerr *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	char err[256];
+	yajl_val tree;
+	size_t len;
+	int r = read_file_at(l->images_fd, DESCRIPTORS_NAME, &buf, &len, e);
+
+	if (r == -ENOENT)
+		return 0; /* a dump made by another tool */
+	if (r < 0)
+		return nerr_sys(e, -r, "image path: %s", DESCRIPTORS_NAME);
+	tree = yajl_tree_parse(buf, err, sizeof err);
+	if (!tree || !YAJL_IS_ARRAY(tree)) {
+		yajl_tree_free(tree);
+		return nerr_set(e, EINVAL, "image path: %s: not a JSON array", DESCRIPTORS_NAME);
+	}
+	for (size_t i = 0; i < tree->u.array.len && i < 3; i++) {
+		const char *s = YAJL_GET_STRING(tree->u.array.values[i]);
+		if (s && str_has_prefix(s, "pipe:") && l->add_inherit_fd(l->opts, (int)i, s) < 0) {
+			yajl_tree_free(tree);
+			return nerr_set(e, ENOMEM, "libcriu: inherit fd %zu", i);
+		}
+	}
+	yajl_tree_free(tree);
+	return 0;
+}
+
+/* Namespaces given by path: the network and PID ones were left out of the
+ * dump as external and are handed over as fds; the others are joined. */
+static int join_namespaces(struct crlib *l, struct restore_ctx *x, struct nerr *e)
+{
+	for (size_t i = 0; i < x->cfg->linux_.n_namespaces; i++) {
+		const struct oci_namespace *ns = &x->cfg->linux_.namespaces[i];
+		const char *name = oci_ns_type_name(ns->type);
+		int fd;
+
+		if (!ns->path)
+			continue;
+		if (ns->type == OCI_NS_NETWORK || ns->type == OCI_NS_PID) {
+			/* Not O_CLOEXEC: CRIU (our child) takes it by number. */
+			fd = open(ns->path, O_RDONLY);
+			if (fd < 0)
+				return nerr_sys(e, errno,
+				                "config.json: linux.namespaces: %s \"%s\"", name,
+				                ns->path);
+			x->ns_fds[ns->type] = fd;
+			if (l->add_inherit_fd(l->opts, fd,
+			                      ns->type == OCI_NS_NETWORK ? "extRootNetNS"
+			                                                 : "extRootPidNS") < 0)
+				return nerr_set(e, ENOMEM, "libcriu: inherit %s namespace", name);
+		} else if (ns->type == OCI_NS_IPC || ns->type == OCI_NS_UTS ||
+		           ns->type == OCI_NS_TIME) {
+			if (l->join_ns_add(l->opts, ns->type == OCI_NS_UTS ? "uts" : name, ns->path,
+			                   NULL) < 0)
+				return nerr_set(e, EINVAL, "libcriu: join %s namespace \"%s\"",
+				                name, ns->path);
+		} else {
+			return nerr_set(e, ENOTSUP,
+			                "config.json: linux.namespaces: restore cannot join a %s "
+			                "namespace by path",
+			                name);
+		}
+	}
+	return 0;
+}
+
+/*
+ * CRIU needs the rootfs as a mount point of its own.  The bind is made in a
+ * mount namespace private to this process (CRIU, our child, shares it), so
+ * the host never sees it and it goes when we exit, whatever happens.  The
+ * namespace comes first: CRIU mounts in its work directory (its cgroup
+ * yard), which must then be opened in this namespace, not the host's.
+ */
+static int private_mount_ns(struct nerr *e)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return nerr_sys(e, errno, "restore: private mount namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return nerr_sys(e, errno, "restore: make / private");
+	return 0;
+}
+
+static int mount_criu_root(struct globals *g, struct container *c, struct restore_ctx *x,
+                           struct nerr *e)
+{
+	char root[PATH_MAX];
+
+	if (!realpath(g->root, root))
+		return nerr_sys(e, errno, "state directory %s", g->root);
+	snprintf(x->criu_root, sizeof x->criu_root, "%s/%s/%s", root, c->id, CRIU_ROOT_NAME);
+	if (mkdirat(c->dirfd, CRIU_ROOT_NAME, 0755) < 0)
+		return nerr_sys(e, errno, "create %s", x->criu_root);
+	if (mount(x->rootfs, x->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return nerr_sys(e, errno, "bind rootfs %s at %s", x->rootfs, x->criu_root);
+	x->root_mounted = true;
+	return 0;
+}
+
+static void unmount_criu_root(struct container *c, struct restore_ctx *x)
+{
+	if (x->root_mounted)
+		umount2(x->criu_root, MNT_DETACH);
+	x->root_mounted = false;
+	if (x->criu_root[0])
+		unlinkat(c->dirfd, CRIU_ROOT_NAME, AT_REMOVEDIR);
+}
+
+/* CRIU's notify callback has no context argument. */
+static const char *notify_console_socket;
+
+static int notify_cb(char *action, criu_notify_arg_t na)
+{
+	return 0;
+}
+
+static int send_console(struct crlib *l, struct nerr *e)
+{
+	_cleanup_close_ int sock = -1;
+	int master = l->get_orphan_pts_master_fd ? l->get_orphan_pts_master_fd() : -1;
+	int r;
+
+	if (master < 0)
+		return nerr_set(e, EIO,
+		                "restore: CRIU returned no terminal for the console socket");
+	sock = terminal_connect(notify_console_socket, e);
+	if (sock < 0)
+		return sock;
+	r = unixsock_send(sock, "/dev/ptmx", strlen("/dev/ptmx"), master);
+	close(master);
+	return r < 0 ? nerr_sys(e, -r, "console socket %s", notify_console_socket) : 0;
+}
+
+static int run_criu(struct globals *g, const struct restore_opts *o, struct container *c,
+                    struct restore_ctx *x, struct crlib *l, struct nerr *e)
+{
+	_cleanup_close_ int rootfd = -1;
+	int r;
+
+	r = private_mount_ns(e);
+	if (r == 0)
+		r = crlib_open(l, g->criu_path, e);
+	if (r == 0)
+		r = crlib_setup(l, &o->cr, x->cfg, false, "restore.log", e);
+	if (r == 0)
+		r = inherit_stdio(l, e);
+	if (r < 0)
+		return r;
+	rootfd = open(x->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return nerr_sys(e, errno, "rootfs \"%s\"", x->rootfs);
+	r = crlib_add_bind_mounts(l, x->cfg, rootfd, x->bundle, e);
+	if (r == 0)
+		r = crlib_add_masked_paths(l, x->cfg, -1, e);
+	if (r == 0)
+		r = join_namespaces(l, x, e);
+	if (r == 0)
+		r = mount_criu_root(g, c, x, e);
+	if (r < 0)
+		return r;
+	if (l->set_root(l->opts, x->criu_root) < 0)
+		return nerr_set(e, ENOMEM, "libcriu: root");
+	if (l->add_cg_root(l->opts, NULL, x->cgroup_path) < 0)
+		return nerr_set(e, ENOMEM, "libcriu: cgroup root");
+	notify_console_socket = o->console_socket;
+	l->set_notify_cb(l->opts, notify_cb);
+	r = l->restore_child(l->opts);
+	if (r <= 0)
+		return crlib_fail(l, r, "restore", e);
+	x->pid = r;
+	if (o->console_socket)
+		return send_console(l, e);
+	return 0;
+}
+
+static void copy_annotations(struct oci_state *st, const struct oci_config *cfg)
+{
+	if (!cfg->annotations.len)
+		return;
+	st->annotations.items = xcalloc(cfg->annotations.len, sizeof(struct oci_kv));
+	for (size_t i = 0; i < cfg->annotations.len; i++) {
+		st->annotations.items[i].key = xstrdup(cfg->annotations.items[i].key);
+		st->annotations.items[i].value = xstrdup(cfg->annotations.items[i].value);
+	}
+	st->annotations.len = cfg->annotations.len;
+}
+
+static int save_state(struct container *c, struct restore_ctx *x, struct nerr *e)
+{
+	uint64_t start_time = 0;
+
+	proc_start_time(x->pid, &start_time, NULL);
+	c->state = xcalloc(1, sizeof *c->state);
+	c->state->oci_version = xstrdup(OCI_SPEC_VERSION);
+	c->state->id = xstrdup(c->id);
+	c->state->status = xstrdup("running");
+	c->state->pid = x->pid;
+	c->state->pid_start_time = start_time;
+	c->state->bundle = xstrdup(x->bundle);
+	c->state->rootfs = xstrdup(x->rootfs);
+	c->state->cgroup_path = xstrdup(x->cgroup_path);
+	c->state->created = lifecycle_now();
+	c->state->owner = xstrdup("");
+	copy_annotations(c->state, x->cfg);
+	return lifecycle_save(c, e);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct nerr *e)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%d", (int)pid);
+	const char *slash = strrchr(path, '/');
+	_cleanup_free_ char *dir = NULL;
+	_cleanup_close_ int dfd = -1;
+
+	if (!slash)
+		return write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, 0644, e);
+	dir = xasprintf("%.*s", (int)(slash - path), path);
+	dfd = open(dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return nerr_sys(e, errno, "pid file %s", path);
+	return write_file_atomic_at(dfd, slash + 1, buf, (size_t)n, 0644, e);
+}
+
+static int restore_steps(struct globals *g, const struct restore_opts *o, struct container *c,
+                         struct restore_ctx *x, struct crlib *l, struct nerr *e)
+{
+	int cgfd = -1;
+	int r;
+
+	r = write_file_atomic_at(c->dirfd, CONFIG_NAME, x->config_raw, x->config_len, 0600, e);
+	if (r < 0)
+		return r;
+	r = cgroup_path_for(x->cfg->linux_.cgroups_path, c->id, &x->cgroup_path, e);
+	if (r < 0)
+		return r;
+	x->cgroup_made = true;
+	r = cgroup_create(x->cgroup_path, &cgfd, e);
+	if (cgfd >= 0)
+		close(cgfd);
+	if (r == -EEXIST)
+		x->cgroup_made = false; /* another container's: not ours to remove */
+	if (r < 0)
+		return r;
+	/* No process yet (CRIU places the restored ones): pid 0. */
+	r = cgroup_apply_config(x->cgroup_path, 0, &x->cfg->linux_.resources,
+	                        x->cfg->linux_.devices, x->cfg->linux_.n_devices, e);
+	if (r < 0)
+		return r;
+	r = run_criu(g, o, c, x, l, e);
+	unmount_criu_root(c, x);
+	if (r < 0)
+		return r;
+	r = save_state(c, x, e);
+	if (r == 0 && o->pid_file)
+		r = write_pid_file(o->pid_file, x->pid, e);
+	return r;
+}
+
+int restore_container(struct globals *g, const struct restore_opts *o, struct container *c,
+                      pid_t *pid, struct nerr *e)
+{
+	struct restore_ctx x = {0};
+	struct crlib l = {.images_fd = -1, .work_fd = -1};
+	int r;
+
+	for (int t = 0; t < OCI_NS_COUNT; t++)
+		x.ns_fds[t] = -1;
+	c->rootfd = c->dirfd = -1;
+	c->state = NULL;
+	if (geteuid() != 0)
+		return nerr_set(e, EPERM, "restore: CRIU needs root");
+	/* A systemd scope is started around a live process; CRIU makes them. */
+	if (cgroup_uses_systemd())
+		return nerr_set(e, ENOTSUP,
+		                "restore: not supported with the systemd cgroup driver "
+		                "(--systemd-cgroup): use the cgroupfs driver");
+	r = lifecycle_check_id(o->id, e);
+	if (r == 0)
+		r = load_bundle(o, &x, e);
+	if (r == 0) {
+		r = lifecycle_claim(g->root, o->id, c, e);
+		if (r == 0) {
+			r = restore_steps(g, o, c, &x, &l, e);
+			if (r < 0) {
+				struct nerr ignored;
+				if (x.pid > 0) {
+					kill(x.pid, SIGKILL);
+					waitpid(x.pid, NULL, 0);
+				}
+				if (x.cgroup_made)
+					cgroup_destroy(x.cgroup_path, &ignored);
+				lifecycle_destroy(c);
+				lifecycle_close(c);
+			}
+		}
+	}
+	crlib_close(&l);
+	for (int t = 0; t < OCI_NS_COUNT; t++)
+		if (x.ns_fds[t] >= 0)
+			close(x.ns_fds[t]);
+	free(x.cgroup_path);
+	free(x.config_raw);
+	oci_config_free(x.cfg);
+	if (r < 0)
+		return nerr_wrap(e, "restore container \"%s\"", o->id);
+	*pid = x.pid;
+	return 0;
+}
+
+#endif /* HAVE_CRIU */
