@@ -809,9 +809,24 @@ int container_kill(struct container *c, int sig, bool all, struct nerr *e)
 	_cleanup_close_ int pidfd = -1;
 	const char *status = lifecycle_status(c);
 
+	if (all && c->state && c->state->cgroup_path) {
+		/* As runc: --all also reaches what is left in the cgroup once the init has
+		 * exited (its children in a pid namespace it did not own, such as a pod's);
+		 * a stopped container whose cgroup is gone has nothing left to signal.  A
+		 * cgroup shared with others is not ours to sweep once the init is gone. */
+		bool stopped = !strcmp(status, "stopped");
+		int r;
+		if (stopped && faccessat(c->dirfd, CGROUP_SHARED_MARK, F_OK, 0) == 0)
+			return nerr_set(e, ESRCH, "container not running");
+		r = kill_all(c, sig, e);
+		if (r == -ENOENT && stopped) {
+			*e = (struct nerr){0};
+			return 0;
+		}
+		return r;
+	}
 	if (all && c->state && strcmp(status, "stopped"))
-		return c->state->cgroup_path ? kill_all(c, sig, e)
-		                             : rootless_kill_all(c->state->pid, sig, e);
+		return rootless_kill_all(c->state->pid, sig, e);
 	if (!strcmp(status, "stopped"))
 		return nerr_set(e, ESRCH, "container not running");
 	pidfd = lifecycle_pidfd(c->state);

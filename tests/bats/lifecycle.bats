@@ -116,6 +116,24 @@ setup() {
 	noci delete c1
 }
 
+@test "kill --all reaches what is left in the cgroup once the init has exited" {
+	# No pid namespace of its own (as a container in a pod's): the init's child outlives it.
+	update_config '.linux.namespaces |= map(select(.type != "pid"))
+		| .root.readonly = false | .process.args = ["sh", "-c", "sleep 1000 & echo $! >/tmp/child"]'
+	noci run -d --bundle "$BUNDLE" cri-kall1
+	wait_status cri-kall1 stopped
+	child=$(cat "$BUNDLE/rootfs/tmp/child")
+	[ "$(awk '{ print $3 }' "/proc/$child/stat")" = S ]
+	noci kill --all cri-kall1 KILL
+	for i in $(seq 50); do
+		st=$(awk '{ print $3 }' "/proc/$child/stat" 2>/dev/null) || break
+		[ "$st" = Z ] && break
+		sleep 0.1
+	done
+	[ ! -e "/proc/$child" ] || [ "$(awk '{ print $3 }' "/proc/$child/stat")" = Z ]
+	noci delete cri-kall1
+}
+
 @test "run --detach leaves the container running" {
 	update_config '.process.args = ["sleep", "1000"]'
 	noci run --detach --bundle "$BUNDLE" d1

@@ -27,7 +27,8 @@ engines_ulimits() {
 	printf '"nofile=%s:%s", "nproc=%s:%s"' "$nofile" "$nofile" "$nproc" "$nproc"
 }
 
-# A rootfs tarball of Debian's busybox-static: /bin/busybox, one symlink per applet,
+# A rootfs tarball of Debian's busybox-static: /bin/busybox, one symlink per applet (a hard
+# link with "hardlinks" as the second argument, as in Docker's busybox image),
 # /etc/passwd and /etc/group with root and nobody.
 engines_make_rootfs_tar() {
 	local out=$1 dir app
@@ -36,7 +37,12 @@ engines_make_rootfs_tar() {
 	chmod 1777 "$dir/tmp" "$dir/var/tmp"
 	cp "$ENGINES_BUSYBOX" "$dir/bin/busybox"
 	for app in $("$ENGINES_BUSYBOX" --list); do
-		[ -e "$dir/bin/$app" ] || ln -s busybox "$dir/bin/$app"
+		[ -e "$dir/bin/$app" ] && continue
+		if [ "${2:-}" = hardlinks ]; then
+			ln "$dir/bin/busybox" "$dir/bin/$app"
+		else
+			ln -s busybox "$dir/bin/$app"
+		fi
 	done
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' >"$dir/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/etc/group"
