@@ -415,6 +415,11 @@ static int rootfs_bind(const struct oci_config *cfg, const char *rootfs, struct 
 		return nerr_sys(e, errno, "make / private for pivot_root");
 	if (rootfs_parent_private(rootfs, e) < 0)
 		return -e->errnum;
+	/* The rootfs may be a mount of its own (an engine's overlay), which then
+	 * becomes the parent of the bind below: it must not be shared either. */
+	if ((prop & MS_SHARED) && mount(NULL, rootfs, NULL, MS_PRIVATE, NULL) < 0 &&
+	    errno != EINVAL)
+		return nerr_sys(e, errno, "make the rootfs mount %s private", rootfs);
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return nerr_sys(e, errno, "bind rootfs %s", rootfs);
 	if (mount(NULL, rootfs, NULL, (prop & MS_SHARED) ? MS_PRIVATE : MS_SLAVE, NULL) < 0)

@@ -306,6 +306,16 @@ assert_nothing_left() {
 	done
 }
 
+@test "rootfsPropagation rshared when the rootfs is a shared mount of its own (an engine's overlay)" {
+	# containerd's rootfs is an overlay mount under a shared /: the bind of the
+	# rootfs sits on it, and pivot_root refuses a shared parent (EINVAL).
+	mount --bind "$BUNDLE/rootfs" "$BUNDLE/rootfs"
+	mount --make-rshared "$BUNDLE/rootfs"
+	update_config '.linux.rootfsPropagation = "rshared"'
+	mountinfo_of
+	[[ "$(mline /)" == *" shared:"* ]]
+}
+
 @test "rshared bind with rootfsPropagation rshared: mounts propagate host to container and back" {
 	# Kubernetes' Bidirectional mount propagation
 	mount --bind "$SRC" "$SRC"
