@@ -48,10 +48,10 @@ restore() {
 n_of() { cat "/proc/$(pid_of "$1")/root/dev/shm/n" 2>/dev/null; }
 # wait until the counter of $1 is above $2 (about 10 s at most)
 above() {
-	i=0
+	local i=0 cur
 	while [ $i -lt 200 ]; do
-		v=$(n_of "$1")
-		[ -n "$v" ] && [ "$v" -gt "$2" ] && return 0
+		cur=$(n_of "$1")
+		[ -n "$cur" ] && [ "$cur" -gt "$2" ] && return 0
 		sleep 0.05
 		i=$((i + 1))
 	done
