@@ -71,39 +71,33 @@ void cg_hybrid_enable(const struct cg_layout *l, const char *path, const struct 
 	}
 }
 
-/* A cgroup that holds nothing: no process and no child cgroup. */
+/* A cgroup whose whole subtree holds no process: no limit of it applies to
+ * anything.  (A child that handed the controller further down makes the
+ * kernel refuse to take it back, with EBUSY, which is left as it is.) */
 static bool cgroup_unused(const char *dir)
 {
 	char buf[256];
-	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d;
-	struct dirent *de;
-	bool empty = true;
 
-	if (cg_read(dir, "cgroup.events", buf, sizeof buf) < 0 || !strstr(buf, "populated 0"))
-		return false;
-	if (fd < 0 || !(d = fdopendir(TAKE_FD(fd))))
-		return false;
-	while (empty && (de = readdir(d)))
-		if (de->d_type == DT_DIR && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			empty = false;
-	closedir(d);
-	return empty;
+	return cg_read(dir, "cgroup.events", buf, sizeof buf) >= 0 && strstr(buf, "populated 0");
 }
 
 /* After a removal on a hybrid host: walking up from the removed cgroup, take back
  * the controllers of each cgroup whose children are all unused, so the last
- * container out leaves subtree_control (the root's too) as it found it. */
+ * container out leaves subtree_control (the root's too) as it found it.  At the
+ * root only our own top-level cgroup counts: on a hybrid host cgroup2 is for
+ * membership, so the others there (systemd's slices, other engines) hold
+ * processes but use no controller that a container of ours handed down. */
 void cg_hybrid_release(const struct cg_layout *l, const char *path)
 {
 	const char *mnt;
-	char dir[PATH_MAX], enabled[1024], *slash, *save = NULL;
+	char dir[PATH_MAX], enabled[1024], top[NAME_MAX + 1], *slash, *save = NULL;
 	size_t mlen;
 
 	if (l->mode != CGROUP_MODE_HYBRID || l->unified < 0)
 		return;
 	mnt = l->h[l->unified].mnt;
 	mlen = strlen(mnt);
+	snprintf(top, sizeof top, "%.*s", (int)strcspn(path + 1, "/"), path + 1);
 	snprintf(dir, sizeof dir, "%s%s", mnt, path);
 	while ((slash = strrchr(dir, '/')) && (size_t)(slash - dir) >= mlen) {
 		_cleanup_close_ int fd = -1;
@@ -124,6 +118,8 @@ void cg_hybrid_release(const struct cg_layout *l, const char *path)
 			if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
 			    !strcmp(de->d_name, ".."))
 				continue;
+			if ((size_t)(slash - dir) == mlen && strcmp(de->d_name, top))
+				continue; /* the root: only our own top-level cgroup */
 			snprintf(child, sizeof child, "%s/%s", dir, de->d_name);
 			busy = !cgroup_unused(child);
 		}
