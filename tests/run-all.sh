@@ -33,6 +33,12 @@ else
 		tar -C "$src" -xf -
 fi
 cd "$src"
+# crictl and critest for cri.bats (Debian has no cri-tools package): the shared
+# tools beside this checkout, which the copy above no longer sits beside.
+if [ -z "${CRI_TOOLS:-}" ] && [ -d "$here/../shared/tools/cri" ]; then
+	CRI_TOOLS=$(cd "$here/../shared/tools/cri" && pwd)
+	export CRI_TOOLS
+fi
 echo "building in $src (log: $build/build.log)"
 { [ ! -f Makefile ] || make -s distclean; } >/dev/null 2>&1
 { ./autogen.sh && ./configure -q && make -j"$(nproc)"; } >"$build/build.log" 2>&1 || {

@@ -213,7 +213,9 @@ cri_crictl() {
 # stopped by their pids, what is left under DIR (mounts, processes) removed with it.
 cri_stop() {
 	local dir=${1:-$CRI_DIR} parent=${2:-} f pid i
-	[ -n "$dir" ] && [ -d "$dir" ] || return 0
+	if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+		return 0
+	fi
 	CRI_DIR=$dir
 	if [ -f "$dir/containerd.pid" ] && kill -0 "$(cat "$dir/containerd.pid")" 2>/dev/null; then
 		CRI_TIMEOUT=60 cri_crictl rmp --force --all >/dev/null 2>&1 || true
