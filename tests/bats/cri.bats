@@ -129,9 +129,14 @@ unit_gone() {
 	return 1
 }
 
-# A scope of this file's pods that systemd still knows, in any state.
+# The scopes of this file's pods (in a slice below $CRI_PARENT.slice) that systemd still
+# knows, in any state.
 units_left() {
-	systemctl list-units --all --no-legend --plain 'cri-containerd-*.scope'
+	local u
+	for u in $(systemctl list-units --all --no-legend --plain 'cri-containerd-*.scope' | awk '{ print $1 }'); do
+		[[ "$(unit_prop "$u" Slice)" == "$CRI_PARENT"-* ]] && echo "$u"
+	done
+	return 0
 }
 
 # Cgroups left below the pods' parent: every directory (cgroupfs driver), or every scope
