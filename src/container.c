@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "bundle.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "hooks.h"
@@ -107,29 +108,11 @@ struct create_ctx {
 
 static int load_config(const struct create_opts *o, struct create_ctx *x, struct nerr *e)
 {
-	_cleanup_free_ char *buf = NULL;
-	_cleanup_close_ int dfd = -1;
-	struct spec_error se;
-	struct stat sb;
-	size_t len;
 	int r;
 
-	if (!realpath(o->bundle ? o->bundle : ".", x->bundle))
-		return nerr_sys(e, errno, "bundle \"%s\"", o->bundle ? o->bundle : ".");
-	dfd = open(x->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return nerr_sys(e, errno, "bundle \"%s\"", x->bundle);
-	r = read_file_at(dfd, "config.json", &buf, &len, e);
+	r = bundle_load(o->bundle, x->bundle, &x->config_raw, &x->config_len, &x->cfg, e);
 	if (r < 0)
-		return nerr_sys(e, -r, "open %s/config.json", x->bundle);
-	if (oci_config_parse(buf, len, "config.json", &x->cfg, &se) < 0)
-		return nerr_set(e, EINVAL, "%s", se.msg);
-	if (!x->cfg->process)
-		return nerr_set(e, EINVAL, "config.json: process: required field missing");
-	if (!x->cfg->root.path)
-		return nerr_set(e, EINVAL, "config.json: root.path: required field missing");
-	x->config_raw = TAKE_PTR(buf);
-	x->config_len = len;
+		return r;
 	r = process_attrs_check(x->cfg, e);
 	if (r < 0)
 		return nerr_wrap(e, "config.json");
@@ -140,26 +123,10 @@ static int load_config(const struct create_opts *o, struct create_ctx *x, struct
 	if (r < 0)
 		return r;
 	caps_warn_unknown(&x->cfg->process->capabilities);
-	if (x->cfg->process->terminal && !o->console_socket && !o->has_console_fd)
-		return nerr_set(
-		    e, EINVAL,
-		    "config.json: process.terminal is true but no --console-socket was given");
-	if (!x->cfg->process->terminal && o->console_socket)
-		return nerr_set(
-		    e, EINVAL, "--console-socket given but config.json: process.terminal is false");
-	{
-		char tmp[PATH_MAX * 2];
-		const char *rp = x->cfg->root.path;
-		if (rp[0] != '/') {
-			snprintf(tmp, sizeof tmp, "%s/%s", x->bundle, rp);
-			rp = tmp;
-		}
-		if (!realpath(rp, x->rootfs) || stat(x->rootfs, &sb) < 0)
-			return nerr_sys(e, errno, "rootfs \"%s\"", rp);
-		if (!S_ISDIR(sb.st_mode))
-			return nerr_set(e, ENOTDIR, "rootfs \"%s\" is not a directory", rp);
-	}
-	return 0;
+	r = bundle_check_terminal(x->cfg, o->console_socket, o->has_console_fd, e);
+	if (r < 0)
+		return r;
+	return bundle_rootfs(x->bundle, x->cfg, x->rootfs, e);
 }
 
 static bool has_new_pid_ns(const struct oci_config *cfg)
