@@ -7,7 +7,9 @@
 # own (held by one `unshare --net` process), so the CNI bridge and its addresses never
 # reach the host's network.  Images come from tests/cri/registry.py on 127.0.0.1 in that
 # namespace, through containerd's registry mirrors.  Two runtime handlers: "nucleus"
-# (nucleus-oci) and "runc", both io.containerd.runc.v2 with options.BinaryName, cgroupfs.
+# (nucleus-oci) and "runc", both io.containerd.runc.v2 with options.BinaryName, cgroupfs;
+# with CRI_SYSTEMD_CGROUP=1 both get SystemdCgroup = true (the shim runs the runtime with
+# --systemd-cgroup, as on a host whose kubelet uses the systemd cgroup driver).
 #
 # Sourced by bash after tests/engines/engines.bash; functions are prefixed cri_.
 
@@ -15,37 +17,56 @@ CRI_IMAGE=docker.io/library/busybox:1.28
 CRI_TIMEOUT=${CRI_TIMEOUT:-120}
 # The registry names critest's images use; each gets a mirror entry.
 CRI_REGISTRIES="docker.io registry.k8s.io gcr.io k8s.gcr.io quay.io localhost"
+# 1: the handlers use the systemd cgroup driver (systemd must be PID 1).
+CRI_SYSTEMD_CGROUP=${CRI_SYSTEMD_CGROUP:-0}
 
-# cri_tools DIR: crictl and critest v1.28 in DIR.  From $CRI_TOOLS (a folder with them,
-# plain or .xz), else the shared tools beside the source tree (../shared/tools/cri), else
-# PATH.  Prints why on failure.
+# cri_tools DIR [TOOL...]: the tools (default crictl and critest, v1.28) in DIR.  From
+# $CRI_TOOLS (a folder with them, plain or .xz), else the shared tools beside the source
+# tree (../shared/tools/cri), else PATH.  Prints why on failure.
 cri_tools() {
 	local dir=$1 src t
+	shift
+	[ $# -gt 0 ] || set -- crictl critest
 	mkdir -p "$dir"
 	for src in "${CRI_TOOLS:-}" "$NUCLEUS_SRCDIR/../shared/tools/cri"; do
 		[ -n "$src" ] && [ -d "$src" ] || continue
-		for t in crictl critest; do
+		for t in "$@"; do
 			if [ -x "$src/$t" ]; then
 				cp "$src/$t" "$dir/$t"
 			elif [ -f "$src/$t.xz" ]; then
 				xz -dc "$src/$t.xz" >"$dir/$t" && chmod +x "$dir/$t"
 			fi
 		done
-		[ -x "$dir/crictl" ] && [ -x "$dir/critest" ] && return 0
+		cri_have_tools "$dir" "$@" && return 0
 	done
-	for t in crictl critest; do
+	for t in "$@"; do
 		command -v "$t" >/dev/null && ln -sf "$(command -v "$t")" "$dir/$t"
 	done
-	[ -x "$dir/crictl" ] && [ -x "$dir/critest" ] && return 0
-	echo "crictl and critest (cri-tools v1.28) not found: set CRI_TOOLS to a folder holding them (Debian has no cri-tools package)"
+	cri_have_tools "$dir" "$@" && return 0
+	echo "$* (cri-tools v1.28) not found: set CRI_TOOLS to a folder holding them (Debian has no cri-tools package)"
 	return 1
+}
+
+cri_have_tools() { # DIR TOOL...
+	local dir=$1 t
+	shift
+	for t in "$@"; do
+		[ -x "$dir/$t" ] || return 1
+	done
 }
 
 # cri_start DIR NUCLEUS_OCI: network namespace, registry, containerd with the CRI plugin;
 # crictl's pull of the test image.  Sets CRI_DIR.
 cri_start() {
-	local dir=$1 runtime=$2 port i r mirrors=""
+	local dir=$1 runtime=$2 port i r mirrors="" systemd=false
 	CRI_DIR=$dir
+	if [ "$CRI_SYSTEMD_CGROUP" = 1 ]; then
+		if [ ! -d /run/systemd/system ]; then
+			echo "CRI_SYSTEMD_CGROUP=1: systemd is not running as PID 1 here"
+			return 1
+		fi
+		systemd=true
+	fi
 	mkdir -p "$dir"/{root,state,tmp,cni,cni-ipam,logs,image,opt,rt-nucleus,rt-runc}
 	# The network namespace: a process that holds it; everything else joins it by pid.
 	(
@@ -126,14 +147,14 @@ cri_start() {
 	[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.nucleus.options]
 	  BinaryName = "$runtime"
 	  Root = "$dir/rt-nucleus"
-	  SystemdCgroup = false
+	  SystemdCgroup = $systemd
 
 	[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
 	  runtime_type = "io.containerd.runc.v2"
 	[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
 	  BinaryName = "$(command -v runc || echo /usr/sbin/runc)"
 	  Root = "$dir/rt-runc"
-	  SystemdCgroup = false
+	  SystemdCgroup = $systemd
 
 	[plugins."io.containerd.grpc.v1.cri".cni]
 	  bin_dir = "/usr/lib/cni"
@@ -209,8 +230,10 @@ cri_crictl() {
 		"$CRI_DIR/tools/crictl" --config "$CRI_DIR/crictl.yaml" "$@"
 }
 
-# cri_stop DIR: every pod removed, containerd, the registry and the namespace holder
-# stopped by their pids, what is left under DIR (mounts, processes) removed with it.
+# cri_stop DIR [PARENT]: every pod removed, containerd, the registry and the namespace
+# holder stopped by their pids, what is left under DIR (mounts, processes) removed with it,
+# and the cgroup PARENT of the pods (with the systemd driver a slice, stopped through
+# systemd) with what is left in it.
 cri_stop() {
 	local dir=${1:-$CRI_DIR} parent=${2:-} f pid i
 	if [ -z "$dir" ] || [ ! -d "$dir" ]; then
@@ -233,6 +256,9 @@ cri_stop() {
 	engines_kill_leftovers "$dir" "${parent:-noci-cri-none}"
 	grep -o " $dir[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
 	rm -rf "$dir"
+	if [[ $parent == *.slice ]] && [ -d /run/systemd/system ]; then
+		systemctl stop "$parent" >/dev/null 2>&1 || true
+	fi
 	[ -n "$parent" ] && engines_cgroup_remove "$parent"
 	return 0
 }
