@@ -7,7 +7,7 @@
 # output is on stdout; the exit status is the script's.
 #
 # Usage: run-vm.sh [-c v1|v2|hybrid] [-s IMAGE] [-b BINARY]... [-m MODULE]...
-#                  [-t TIMEOUT] PAYLOAD_DIR SCRIPT
+#                  [-M MEGABYTES] [-t TIMEOUT] PAYLOAD_DIR SCRIPT
 #   -c  the cgroup layout (default v2).  v1: a tmpfs on /sys/fs/cgroup and
 #       every controller of /proc/cgroups mounted on /sys/fs/cgroup/<name>,
 #       cpu,cpuacct and net_cls,net_prio co-mounted with symlinks as
@@ -19,6 +19,9 @@
 #       which runs SCRIPT from a unit once the system is up (multi-user).
 #       -c v2 (the default) boots systemd's unified layout, -c hybrid its
 #       hybrid one (v1 controllers, cgroup2 at /sys/fs/cgroup/unified).
+#       tests/vm/debian-image.sh makes such an image, with the kernel's
+#       modules in it (modprobe works there; -m is not needed).
+#   -M  the VM's memory (default 1024).
 #   -m  a kernel module (name as in /proc/modules) copied into the initramfs
 #       with its dependencies (the depends= of each module's .modinfo, which
 #       is what depmod writes to modules.dep); inside, `modload NAME [ARG]...`
@@ -29,12 +32,8 @@
 #   runs with busybox sh, cwd /payload.
 #
 # Environment:
-#   NUCLEUS_VM_CACHE  where the kernel package is unpacked (default
-#                     /var/tmp/nucleus-vm-cache); it is downloaded once with
-#                     `apt-get download` (the package linux-image-amd64
-#                     depends on) and never installed.  The generic kernel,
-#                     not the cloud one: only it ships software RDMA
-#                     (rdma_rxe), null_blk and the like as modules.
+#   NUCLEUS_VM_CACHE  where the kernel is unpacked (tests/vm/vm-kernel.sh;
+#                     default /var/tmp/nucleus-vm-cache).
 #   NUCLEUS_VM_KERNEL_DEB  use this linux-image .deb instead of downloading.
 #
 # Exit status: the script's; 124 timeout; 125 the VM did not report a
@@ -56,20 +55,22 @@ lack() { echo "$ME: $*" >&2; exit 77; }
 BINS=()
 MODS=()
 TIMEOUT=300
+MEM=1024
 LAYOUT=v2
 IMAGE=""
-while getopts "b:c:m:s:t:" opt; do
+while getopts "b:c:m:M:s:t:" opt; do
 	case $opt in
 	b) BINS+=("$OPTARG") ;;
 	c) LAYOUT=$OPTARG ;;
 	m) MODS+=("$OPTARG") ;;
+	M) MEM=$OPTARG ;;
 	s) IMAGE=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
 	*) exit 126 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 2 ] || die "usage: $ME [-c v1|v2|hybrid] [-s IMAGE] [-b BINARY]... [-m MODULE]... [-t TIMEOUT] PAYLOAD_DIR SCRIPT"
+[ $# -eq 2 ] || die "usage: $ME [-c v1|v2|hybrid] [-s IMAGE] [-b BINARY]... [-m MODULE]... [-M MEGABYTES] [-t TIMEOUT] PAYLOAD_DIR SCRIPT"
 case $LAYOUT/${IMAGE:+systemd} in
 v1/) CMDLINE_CG="" ;;
 v2/) CMDLINE_CG="cgroup_no_v1=all" ;;
@@ -92,41 +93,7 @@ command -v $QEMU >/dev/null || lack "$QEMU not installed (apt-get install --no-i
 LC_ALL=C ldd "$BUSYBOX" 2>&1 | grep -q '=>' && lack "$BUSYBOX is not static (apt-get install busybox-static)"
 
 # ---- the kernel, once per cache
-mkdir -p "$CACHE"
-KDIR=$CACHE/kernel-amd64
-exec 9>"$CACHE/.lock"
-flock 9
-if [ ! -e "$KDIR/.done" ]; then
-	rm -rf "$KDIR" "$KDIR.tmp"
-	mkdir -p "$KDIR.tmp/deb"
-	if [ -n "${NUCLEUS_VM_KERNEL_DEB:-}" ]; then
-		cp "$NUCLEUS_VM_KERNEL_DEB" "$KDIR.tmp/deb/"
-	else
-		resolve() {
-			apt-cache depends linux-image-amd64 2>/dev/null |
-				awk '/Depends: linux-image-[0-9]/ {print $2; exit}'
-		}
-		fetch() { (cd "$KDIR.tmp/deb" && apt-get download "$1" >/dev/null 2>&1); }
-		pkg=$(resolve)
-		if [ -z "$pkg" ] || ! fetch "$pkg"; then
-			# stale or missing package lists: refresh once
-			apt-get update -qq >/dev/null 2>&1 || true
-			pkg=$(resolve)
-			[ -n "$pkg" ] || lack "cannot resolve linux-image-amd64 with apt"
-			fetch "$pkg" || lack "apt-get download $pkg failed"
-		fi
-	fi
-	dpkg-deb -x "$KDIR.tmp/deb/"*.deb "$KDIR.tmp/root"
-	kver=$(ls "$KDIR.tmp/root/lib/modules" | head -n1)
-	[ -f "$KDIR.tmp/root/boot/vmlinuz-$kver" ] || die "unexpected kernel package layout"
-	cp "$KDIR.tmp/root/boot/vmlinuz-$kver" "$KDIR.tmp/vmlinuz"
-	mv "$KDIR.tmp/root/lib/modules/$kver" "$KDIR.tmp/modules"
-	echo "$kver" >"$KDIR.tmp/modules/.version"
-	rm -rf "$KDIR.tmp/deb" "$KDIR.tmp/root"
-	touch "$KDIR.tmp/.done"
-	mv "$KDIR.tmp" "$KDIR"
-fi
-exec 9>&-
+KDIR=$("$(dirname "$0")/vm-kernel.sh") || exit $?
 
 # ---- the initramfs
 WORK=$(mktemp -d "$CACHE/run.XXXXXX")
@@ -317,7 +284,7 @@ DISK=()
 [ -n "$IMAGE" ] && DISK=(-drive "file=$IMAGE,format=raw,if=virtio,snapshot=on")
 set +e
 timeout -k 5 "$TIMEOUT" $QEMU -nodefaults -no-user-config -display none -no-reboot \
-	"${ACCEL[@]}" -m 1024 -smp 2 -serial stdio -kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd.gz" "${DISK[@]}" \
+	"${ACCEL[@]}" -m "$MEM" -smp 2 -serial stdio -kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd.gz" "${DISK[@]}" \
 	-append "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init $CMDLINE_CG" \
 	</dev/null >"$WORK/console" 2>&1
 qrc=$?
