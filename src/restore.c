@@ -38,6 +38,8 @@ int restore_container(struct globals *g, const struct restore_opts *o, struct co
 
 #include "cgroup.h"
 #include "crlib.h"
+#include "inroot.h"
+#include "mount_opts.h"
 #include "terminal.h"
 #include "unixsock.h"
 #include "util.h"
@@ -213,6 +215,60 @@ static int join_namespaces(struct crlib *l, struct restore_ctx *x, struct nerr *
 	return 0;
 }
 
+static bool under_tmpfs(const struct oci_config *cfg, const char *dest)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct oci_mount *m = &cfg->mounts[i];
+		size_t n = m->destination ? strlen(m->destination) : 0;
+
+		if (n && m->type && !strcmp(m->type, "tmpfs") &&
+		    !strncmp(dest, m->destination, n) &&
+		    (dest[n] == '/' || m->destination[n - 1] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * CRIU mounts on the mountpoints it finds in the rootfs; a rootfs made anew
+ * (Podman's restore --import: the image plus the saved changes) lacks the
+ * ones the first create made.  They are made again, inside the root: a file
+ * for a bind of a file, a directory otherwise.  Those on a tmpfs come back
+ * with the tmpfs CRIU restores; cgroup mounts are CRIU's own.
+ */
+static int make_mountpoints(struct restore_ctx *x, int rootfd, struct nerr *e)
+{
+	for (size_t i = 0; i < x->cfg->n_mounts; i++) {
+		const struct oci_mount *m = &x->cfg->mounts[i];
+		char src[PATH_MAX * 2];
+		struct mount_plan pl;
+		bool as_file = false;
+		struct stat sb;
+		int r = mount_opts_plan(m, &pl, e);
+
+		if (r < 0)
+			return r;
+		if (!m->destination ||
+		    (m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))) ||
+		    under_tmpfs(x->cfg, m->destination))
+			continue;
+		if ((pl.bind || pl.rbind) && m->source) {
+			if (m->source[0] == '/')
+				snprintf(src, sizeof src, "%s", m->source);
+			else
+				snprintf(src, sizeof src, "%s/%s", x->bundle, m->source);
+			if (stat(src, &sb) < 0)
+				return nerr_sys(e, errno, "config.json: mount %s: source %s",
+				                m->destination, src);
+			as_file = !S_ISDIR(sb.st_mode);
+		}
+		r = inroot_mkpath(rootfd, m->destination, as_file, e);
+		if (r < 0)
+			return nerr_wrap(e, "restore: mountpoint %s", m->destination);
+	}
+	return 0;
+}
+
 /*
  * CRIU needs the rootfs as a mount point of its own.  The bind is made in a
  * mount namespace private to this process (CRIU, our child, shares it), so
@@ -297,7 +353,9 @@ static int run_criu(struct globals *g, const struct restore_opts *o, struct cont
 	rootfd = open(x->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return nerr_sys(e, errno, "rootfs \"%s\"", x->rootfs);
-	r = crlib_add_bind_mounts(l, x->cfg, rootfd, x->bundle, e);
+	r = make_mountpoints(x, rootfd, e);
+	if (r == 0)
+		r = crlib_add_bind_mounts(l, x->cfg, rootfd, x->bundle, e);
 	if (r == 0)
 		r = crlib_add_masked_paths(l, x->cfg, -1, e);
 	if (r == 0)
