@@ -8,6 +8,7 @@
 D=/tmp/pm
 IMG=localhost/busybox:latest
 # counts in memory; the file shows it; /tmp/starts has a line per start
+LOOP_TTY='echo start >>/tmp/starts; i=0; while :; do i=$((i+1)); echo $i >/tmp/t; mv /tmp/t /tmp/n; echo tick $i; sleep 0.05; done'
 LOOP='echo start >>/tmp/starts; i=0; while :; do i=$((i+1)); echo $i >/tmp/t; mv /tmp/t /tmp/n; sleep 0.05; done'
 
 # CRIU's kernel probes and its network lock (TESTING.md "Kernels and CRIU")
@@ -150,12 +151,37 @@ rm_force() {
 	[ -z "$left" ] || { echo "processes left: $left"; exit 1; }
 }
 
-echo "1..5"
+# a terminal (podman run -t): conmon hands restore a console socket, and
+# what the restored process writes reaches conmon's log through the new one
+terminal() {
+	run pm run -d -t --name pt1 $IMG sh -c "$LOOP_TTY"
+	check above pt1 5
+	run pm container checkpoint pt1
+	equal "$(status pt1)" exited "status after checkpoint"
+	v=$(cat "$(pm inspect --format '{{.GraphDriver.Data.MergedDir}}' pt1)/tmp/n" 2>/dev/null)
+	run pm container restore pt1
+	equal "$(status pt1)" running "status after restore"
+	continues pt1 "${v:-6}"
+	check grep -q "restore .*--console-socket" $D/calls
+	w=$(n_of pt1)
+	i=0
+	while [ $i -lt 30 ]; do
+		last=$(pm logs pt1 2>/dev/null | tr -d '\r' | grep tick | tail -n1)
+		[ "${last#tick }" -gt "$w" ] 2>/dev/null && break
+		sleep 0.5
+		i=$((i + 1))
+	done
+	[ "${last#tick }" -gt "$w" ] 2>/dev/null || { echo "last log line \"$last\", counter was $w"; exit 1; }
+	run pm rm -f pt1
+}
+
+echo "1..6"
 t "podman container checkpoint and restore: the counter goes on, running again" in_place
 t "podman container checkpoint --leave-running" leave_running
 t "checkpoint --export, podman rm, restore --import --name: a new container" export_import
 t "podman exec into the restored container" exec_restored
 t "podman rm -f of the restored container leaves no process or cgroup" rm_force
+t "podman run -t: restored with a console socket, its output reaches podman logs" terminal
 # shortened: UD(id) for a container's userdata directory, ids to 12 digits
 echo "# the runtime calls podman and conmon made:"
 sed -E "s#$D/(root|rr)/overlay-containers/([0-9a-f]{12})[0-9a-f]*/userdata#UD(\2)#g
