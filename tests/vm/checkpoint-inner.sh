@@ -315,6 +315,11 @@ shell_job() {
 	refused ck13 "checkpoint it with --shell-job"
 	check noci checkpoint --shell-job --image-path $I ck13
 	check gone ck13
+	# a shell job's dump needs restore --shell-job too: refused, nothing left
+	out=$(noci restore --detach --bundle $B/shell --image-path $I ck13 2>&1)
+	check [ $? -ne 0 ]
+	case $out in *"restore it with --shell-job"*) ;; *) echo "$out"; exit 1 ;; esac
+	check gone ck13
 	# restored onto the terminal restore is run from
 	script -qfc "nucleus-oci --root /run/noci restore --shell-job --detach --bundle $B/shell \
 		--image-path $I ck13 && sleep 100000" /tmp/ts2 </dev/null >/dev/null 2>&1 &

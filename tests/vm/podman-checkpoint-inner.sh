@@ -147,7 +147,8 @@ rm_force() {
 	check [ ! -d /proc/$pid ]
 	left=$(find /sys/fs/cgroup -name "*$id*" 2>/dev/null)
 	[ -z "$left" ] || { echo "cgroups left: $left"; exit 1; }
-	left=$(ps -eo pid,args | grep -v grep | grep "while :" || true)
+	# neither the container's processes nor its conmon
+	left=$(ps -eo pid,args | grep -v grep | grep -e "while :" -e "$id" || true)
 	[ -z "$left" ] || { echo "processes left: $left"; exit 1; }
 }
 
