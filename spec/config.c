@@ -153,31 +153,23 @@ void oci_config_free(struct oci_config *cfg)
 	free(cfg);
 }
 
-static void oci_config_freep(struct oci_config **cfg)
+static int fill_config(struct spec_ctx *c, yajl_val v, void *obj)
 {
-	oci_config_free(*cfg);
+	return parse_config(c, v, obj);
+}
+
+static void release_config(void *obj)
+{
+	oci_config_free(obj);
 }
 
 int oci_config_parse(const char *json, size_t len, const char *name, struct oci_config **out,
                      struct spec_error *err)
 {
-	__attribute__((cleanup(oci_config_freep))) struct oci_config *cfg = NULL;
-	cleanup_yajl yajl_val tree = NULL;
-	struct spec_ctx c;
-	int r;
+	void *obj;
+	int r = spec_parse_doc(json, len, name, err, sizeof(struct oci_config), fill_config,
+	                       release_config, &obj);
 
-	*out = NULL;
-	spec_ctx_init(&c, name, err);
-	r = spec_parse_tree(&c, json, len, &tree);
-	if (r < 0)
-		return r;
-	cfg = calloc(1, sizeof(*cfg));
-	if (!cfg)
-		return -ENOMEM;
-	r = parse_config(&c, tree, cfg);
-	if (r < 0)
-		return r;
-	*out = cfg;
-	cfg = NULL;
-	return 0;
+	*out = obj;
+	return r;
 }

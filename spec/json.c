@@ -179,6 +179,31 @@ int spec_parse_tree(struct spec_ctx *c, const char *json, size_t len, yajl_val *
 	return 0;
 }
 
+int spec_parse_doc(const char *json, size_t len, const char *name, struct spec_error *err,
+                   size_t size, spec_fill_fn fill, void (*release)(void *obj), void **out)
+{
+	cleanup_yajl yajl_val tree = NULL;
+	struct spec_ctx c;
+	void *obj;
+	int r;
+
+	*out = NULL;
+	spec_ctx_init(&c, name, err);
+	r = spec_parse_tree(&c, json, len, &tree);
+	if (r < 0)
+		return r;
+	obj = calloc(1, size);
+	if (!obj)
+		return -ENOMEM;
+	r = fill(&c, tree, obj);
+	if (r < 0) {
+		release(obj);
+		return r;
+	}
+	*out = obj;
+	return 0;
+}
+
 size_t spec_path_push_key(struct spec_ctx *c, const char *key)
 {
 	size_t mark = c->path_len;

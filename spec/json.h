@@ -50,6 +50,13 @@ void spec_ctx_init(struct spec_ctx *c, const char *name, struct spec_error *err)
 /* Parse `len` bytes of JSON into a tree; the document must be an object. */
 int spec_parse_tree(struct spec_ctx *c, const char *json, size_t len, yajl_val *out);
 
+/* One whole document of the model: the tree, a zeroed object of `size`
+ * bytes filled by `fill`, released with `release` on failure.  `name`
+ * names the document in errors.  *out is the object, or NULL on error. */
+typedef int (*spec_fill_fn)(struct spec_ctx *c, yajl_val v, void *obj);
+int spec_parse_doc(const char *json, size_t len, const char *name, struct spec_error *err,
+                   size_t size, spec_fill_fn fill, void (*release)(void *obj), void **out);
+
 /* Path bookkeeping: push returns a mark that pop restores. */
 size_t spec_path_push_key(struct spec_ctx *c, const char *key);
 size_t spec_path_push_index(struct spec_ctx *c, size_t i);

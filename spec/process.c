@@ -367,31 +367,23 @@ void oci_process_free(struct oci_process *p)
 	free(p);
 }
 
-static void oci_process_freep(struct oci_process **p)
+static int fill_process(struct spec_ctx *c, yajl_val v, void *obj)
 {
-	oci_process_free(*p);
+	return spec_parse_process(c, v, obj);
+}
+
+static void release_process(void *obj)
+{
+	oci_process_free(obj);
 }
 
 int oci_process_parse(const char *json, size_t len, const char *name, struct oci_process **out,
                       struct spec_error *err)
 {
-	__attribute__((cleanup(oci_process_freep))) struct oci_process *p = NULL;
-	cleanup_yajl yajl_val tree = NULL;
-	struct spec_ctx c;
-	int r;
+	void *obj;
+	int r = spec_parse_doc(json, len, name, err, sizeof(struct oci_process), fill_process,
+	                       release_process, &obj);
 
-	*out = NULL;
-	spec_ctx_init(&c, name, err);
-	r = spec_parse_tree(&c, json, len, &tree);
-	if (r < 0)
-		return r;
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	r = spec_parse_process(&c, tree, p);
-	if (r < 0)
-		return r;
-	*out = p;
-	p = NULL;
-	return 0;
+	*out = obj;
+	return r;
 }

@@ -261,31 +261,23 @@ void oci_resources_free(struct oci_resources *r)
 	free(r);
 }
 
-static void oci_resources_freep(struct oci_resources **r)
+static int fill_resources(struct spec_ctx *c, yajl_val v, void *obj)
 {
-	oci_resources_free(*r);
+	return spec_parse_resources(c, v, obj);
+}
+
+static void release_resources(void *obj)
+{
+	oci_resources_free(obj);
 }
 
 int oci_resources_parse(const char *json, size_t len, const char *name, struct oci_resources **out,
                         struct spec_error *err)
 {
-	__attribute__((cleanup(oci_resources_freep))) struct oci_resources *res = NULL;
-	cleanup_yajl yajl_val tree = NULL;
-	struct spec_ctx c;
-	int r;
+	void *obj;
+	int r = spec_parse_doc(json, len, name, err, sizeof(struct oci_resources), fill_resources,
+	                       release_resources, &obj);
 
-	*out = NULL;
-	spec_ctx_init(&c, name, err);
-	r = spec_parse_tree(&c, json, len, &tree);
-	if (r < 0)
-		return r;
-	res = calloc(1, sizeof(*res));
-	if (!res)
-		return -ENOMEM;
-	r = spec_parse_resources(&c, tree, res);
-	if (r < 0)
-		return r;
-	*out = res;
-	res = NULL;
-	return 0;
+	*out = obj;
+	return r;
 }

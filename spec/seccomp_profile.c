@@ -13,33 +13,25 @@
 
 #include "json.h"
 
-static void oci_seccomp_freep(struct oci_seccomp **s)
+static int fill_seccomp(struct spec_ctx *c, yajl_val v, void *obj)
 {
-	oci_seccomp_free(*s);
+	return spec_parse_seccomp(c, v, obj);
+}
+
+static void release_seccomp(void *obj)
+{
+	oci_seccomp_free(obj);
 }
 
 int oci_seccomp_parse(const char *json, size_t len, const char *name, struct oci_seccomp **out,
                       struct spec_error *err)
 {
-	__attribute__((cleanup(oci_seccomp_freep))) struct oci_seccomp *s = NULL;
-	cleanup_yajl yajl_val tree = NULL;
-	struct spec_ctx c;
-	int r;
+	void *obj;
+	int r = spec_parse_doc(json, len, name, err, sizeof(struct oci_seccomp), fill_seccomp,
+	                       release_seccomp, &obj);
 
-	*out = NULL;
-	spec_ctx_init(&c, name, err);
-	r = spec_parse_tree(&c, json, len, &tree);
-	if (r < 0)
-		return r;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	r = spec_parse_seccomp(&c, tree, s);
-	if (r < 0)
-		return r;
-	*out = s;
-	s = NULL;
-	return 0;
+	*out = obj;
+	return r;
 }
 
 static void gen_freep(yajl_gen *g)

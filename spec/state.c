@@ -191,31 +191,23 @@ void oci_state_free(struct oci_state *st)
 	free(st);
 }
 
-static void oci_state_freep(struct oci_state **st)
+static int fill_state(struct spec_ctx *c, yajl_val v, void *obj)
 {
-	oci_state_free(*st);
+	return parse_state(c, v, obj);
+}
+
+static void release_state(void *obj)
+{
+	oci_state_free(obj);
 }
 
 int oci_state_parse(const char *json, size_t len, const char *name, struct oci_state **out,
                     struct spec_error *err)
 {
-	__attribute__((cleanup(oci_state_freep))) struct oci_state *st = NULL;
-	cleanup_yajl yajl_val tree = NULL;
-	struct spec_ctx c;
-	int r;
+	void *obj;
+	int r = spec_parse_doc(json, len, name, err, sizeof(struct oci_state), fill_state,
+	                       release_state, &obj);
 
-	*out = NULL;
-	spec_ctx_init(&c, name, err);
-	r = spec_parse_tree(&c, json, len, &tree);
-	if (r < 0)
-		return r;
-	st = calloc(1, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	r = parse_state(&c, tree, st);
-	if (r < 0)
-		return r;
-	*out = st;
-	st = NULL;
-	return 0;
+	*out = obj;
+	return r;
 }

@@ -208,6 +208,7 @@ static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int clo
 	const struct oci_config *cfg = x->cfg;
 	unsigned long newns = 0, clone_flags;
 	struct clone_args ca = {0};
+	_cleanup_close_ int own_pidns = -1;
 	int pidfd = -1;
 	pid_t pid;
 
@@ -229,8 +230,13 @@ static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int clo
 	else
 		clone_flags = newns & ~(CLONE_NEWTIME | CLONE_NEWCGROUP);
 	a->unshare_flags = newns & ~clone_flags;
-	if (a->ns_fds[OCI_NS_PID] >= 0 && setns(a->ns_fds[OCI_NS_PID], CLONE_NEWPID) < 0)
-		return nerr_sys(e, errno, "join pid namespace");
+	if (a->ns_fds[OCI_NS_PID] >= 0) {
+		own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (own_pidns < 0)
+			return nerr_sys(e, errno, "open /proc/self/ns/pid");
+		if (setns(a->ns_fds[OCI_NS_PID], CLONE_NEWPID) < 0)
+			return nerr_sys(e, errno, "join pid namespace");
+	}
 
 	ca.flags = clone_flags | CLONE_PIDFD;
 	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
@@ -256,6 +262,15 @@ static pid_t spawn_init(struct create_ctx *x, struct init_args *a, const int clo
 			_exit(1);
 		if (pid > 0)
 			pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	}
+	/* Only the init is born in the pid namespace joined by path: hooks and
+	 * every later child of ours stay in our own. */
+	if (own_pidns >= 0 && pid > 0 && setns(own_pidns, CLONE_NEWPID) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		if (pidfd >= 0)
+			close(pidfd);
+		return nerr_sys(e, errno, "return to our own pid namespace");
 	}
 	if (pid < 0)
 		return nerr_sys(e, errno, "clone the container init");

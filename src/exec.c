@@ -271,6 +271,8 @@ static int exec_start(struct exec_ctx *x, int relay_fd, int *status, struct nerr
 {
 	int sv[2], r;
 	pid_t pid;
+	/* our own pid namespace, to take back for later children */
+	_cleanup_close_ int own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 
 	r = sync_socketpair(sv);
 	if (r < 0)
@@ -299,6 +301,12 @@ static int exec_start(struct exec_ctx *x, int relay_fd, int *status, struct nerr
 		close(sv[0]);
 		exec_child(x);
 	}
+	/* Only that child belongs in the container's pid namespace: whatever
+	 * we fork from here on (a leak checker's tracer at exit, say) must see
+	 * our pids.  Without root, having joined the user namespace, this is
+	 * refused and nothing else is forked. */
+	if ((x->ns_flags & CLONE_NEWPID) && own_pidns >= 0)
+		(void)setns(own_pidns, CLONE_NEWPID);
 	close(TAKE_FD(sv[1]));
 	if (x->console_fd >= 0)
 		close(TAKE_FD(x->console_fd));

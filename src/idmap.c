@@ -94,14 +94,16 @@ static int mount_maps(const struct oci_mount *m, const struct mount_plan *pl,
 		    m->n_uid_mappings ? m->uid_mappings : l->uid_mappings;
 		mp->nu = m->n_uid_mappings ? m->n_uid_mappings : l->n_uid_mappings;
 		mp->nu = mp->nu > IDMAP_MAX ? IDMAP_MAX : mp->nu;
-		memcpy(mp->uid, u, mp->nu * sizeof *u);
+		if (mp->nu)
+			memcpy(mp->uid, u, mp->nu * sizeof *u);
 	}
 	if (!mp->ng) {
 		const struct oci_id_mapping *g =
 		    m->n_gid_mappings ? m->gid_mappings : l->gid_mappings;
 		mp->ng = m->n_gid_mappings ? m->n_gid_mappings : l->n_gid_mappings;
 		mp->ng = mp->ng > IDMAP_MAX ? IDMAP_MAX : mp->ng;
-		memcpy(mp->gid, g, mp->ng * sizeof *g);
+		if (mp->ng)
+			memcpy(mp->gid, g, mp->ng * sizeof *g);
 	}
 	if (!mp->nu || !mp->ng)
 		return nerr_set(

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build nucleus-oci with ASan + UBSan in a separate directory and run the unit
-# tests and the core bats tests (cli, lifecycle, errors, bad-input, faults) with it.  Any
+# tests and the bats tests of the runtime's own paths (see LIST below) with it.  Any
 # sanitizer report fails the run: reports go to files (the runtime's stderr is
 # what the tests look at) and a non-empty report file is a failure.
 # Usage: tests/sanitize.sh [BUILDDIR]   (default: ./build-sanitizers)
@@ -42,7 +42,8 @@ for t in "$tree"/tests/unit/test-*; do
 		rc=1
 	}
 done
-for t in cli lifecycle errors bad-input faults; do
+LIST="cli lifecycle errors bad-input faults exec terminal hostsafety mounts context security seccomp parity-cgroups"
+for t in $LIST; do
 	sh "$src/tests/isolate.sh" bats --tap "$src/tests/bats/$t.bats" >"bats-$t.log" 2>&1 || {
 		echo "bats $t failed:"
 		grep -A5 -E '^(not ok|Bail out)' "bats-$t.log" | head -40
@@ -54,5 +55,5 @@ if [ -n "$(ls -A "$reports")" ]; then
 	for f in "$reports"/*; do echo "== $f"; head -40 "$f"; done
 	rc=1
 fi
-[ $rc -eq 0 ] && echo "sanitizers: unit and bats (cli, lifecycle, errors, bad-input, faults) clean"
+[ $rc -eq 0 ] && echo "sanitizers: unit and bats ($(echo $LIST | tr ' ' ,)) clean"
 exit $rc

@@ -67,6 +67,37 @@ nothing_left() {
 	grep -qF "poststop ns=$hmnt env=poststop-env status=stopped id=hk-a" "$LOG"
 }
 
+@test "with a pid namespace joined by path, the runtime's hooks still run in its own" {
+	noci create hk-p1
+	p1=$(noci state hk-p1 | jq -r .pid)
+	# the second container joins the first's pid namespace by path
+	cat >"$HOOKS/pidns" <<-EOF
+	#!/bin/sh
+	cat >/dev/null
+	echo "\$1 pidns=\$(readlink /proc/self/ns/pid)" >>"$LOG"
+	EOF
+	chmod +x "$HOOKS/pidns"
+	mkdir "$BATS_TEST_TMPDIR/b"
+	jq --arg ns "/proc/$p1/ns/pid" --arg root "$BUNDLE/rootfs" --arg h "$HOOKS/pidns" \
+		'.root.path = $root |
+		 .linux.namespaces = [.linux.namespaces[] | if .type == "pid" then .path = $ns else . end] |
+		 .hooks = {prestart: [{path: $h, args: ["pidns", "prestart"]}],
+		           createRuntime: [{path: $h, args: ["pidns", "createRuntime"]}],
+		           poststart: [{path: $h, args: ["pidns", "poststart"]}]}' \
+		config.json >"$BATS_TEST_TMPDIR/b/config.json"
+	noci create --bundle "$BATS_TEST_TMPDIR/b" hk-p2
+	p2=$(noci state hk-p2 | jq -r .pid)
+	[ "$(readlink /proc/$p2/ns/pid)" = "$(readlink /proc/$p1/ns/pid)" ]
+	noci start hk-p2
+	cat "$LOG"
+	own=$(readlink /proc/self/ns/pid)
+	for h in prestart createRuntime poststart; do
+		grep -qxF "$h pidns=$own" "$LOG"
+	done
+	noci delete --force hk-p2
+	noci delete --force hk-p1
+}
+
 @test "a failing prestart or createRuntime hook fails create and leaves nothing" {
 	for kind in prestart createRuntime; do
 		update_config ".hooks = {$kind: [$(hook $kind 3)]}"
