@@ -176,13 +176,30 @@ terminal() {
 	run pm rm -f pt1
 }
 
-echo "1..6"
+# a network namespace given by path (podman --network ns:PATH): left out
+# of the dump, the restored container is in it again
+netns_path() {
+	check ip netns add pcnet
+	run pm run -d --network ns:/run/netns/pcnet --name pn1 $IMG sh -c "$LOOP"
+	check above pn1 5
+	ino=$(stat -L -c %i /run/netns/pcnet)
+	equal "$(stat -L -c %i /proc/$(cpid pn1)/ns/net)" "$ino" "network namespace"
+	run pm container checkpoint pn1
+	run pm container restore pn1
+	equal "$(status pn1)" running "status after restore"
+	equal "$(stat -L -c %i /proc/$(cpid pn1)/ns/net)" "$ino" "network namespace after restore"
+	continues pn1 6
+	run pm rm -f pn1
+}
+
+echo "1..7"
 t "podman container checkpoint and restore: the counter goes on, running again" in_place
 t "podman container checkpoint --leave-running" leave_running
 t "checkpoint --export, podman rm, restore --import --name: a new container" export_import
 t "podman exec into the restored container" exec_restored
 t "podman rm -f of the restored container leaves no process or cgroup" rm_force
 t "podman run -t: restored with a console socket, its output reaches podman logs" terminal
+t "podman --network ns:PATH: restored into that network namespace" netns_path
 # shortened: UD(id) for a container's userdata directory, ids to 12 digits
 echo "# the runtime calls podman and conmon made:"
 sed -E "s#$D/(root|rr)/overlay-containers/([0-9a-f]{12})[0-9a-f]*/userdata#UD(\2)#g
