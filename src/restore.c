@@ -36,6 +36,7 @@ int restore_container(struct globals *g, const struct restore_opts *o, struct co
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
+#include "bundle.h"
 #include "cgroup.h"
 #include "crlib.h"
 #include "inroot.h"
@@ -65,40 +66,15 @@ struct restore_ctx {
 
 static int load_bundle(const struct restore_opts *o, struct restore_ctx *x, struct nerr *e)
 {
-	_cleanup_close_ int dfd = -1;
-	char tmp[PATH_MAX * 2];
-	struct spec_error se;
-	struct stat sb;
-	const char *rp;
 	int r;
 
-	if (!realpath(o->bundle ? o->bundle : ".", x->bundle))
-		return nerr_sys(e, errno, "bundle \"%s\"", o->bundle ? o->bundle : ".");
-	dfd = open(x->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return nerr_sys(e, errno, "bundle \"%s\"", x->bundle);
-	r = read_file_at(dfd, "config.json", &x->config_raw, &x->config_len, e);
+	r = bundle_load(o->bundle, x->bundle, &x->config_raw, &x->config_len, &x->cfg, e);
 	if (r < 0)
-		return nerr_sys(e, -r, "open %s/config.json", x->bundle);
-	if (oci_config_parse(x->config_raw, x->config_len, "config.json", &x->cfg, &se) < 0)
-		return nerr_set(e, EINVAL, "%s", se.msg);
-	if (!x->cfg->process || !x->cfg->root.path)
-		return nerr_set(e, EINVAL, "config.json: %s: required field missing",
-		                x->cfg->process ? "root.path" : "process");
-	if (x->cfg->process->terminal && !o->console_socket)
-		return nerr_set(
-		    e, EINVAL,
-		    "config.json: process.terminal is true but no --console-socket was given");
-	rp = x->cfg->root.path;
-	if (rp[0] != '/') {
-		snprintf(tmp, sizeof tmp, "%s/%s", x->bundle, rp);
-		rp = tmp;
-	}
-	if (!realpath(rp, x->rootfs) || stat(x->rootfs, &sb) < 0)
-		return nerr_sys(e, errno, "rootfs \"%s\"", rp);
-	if (!S_ISDIR(sb.st_mode))
-		return nerr_set(e, ENOTDIR, "rootfs \"%s\" is not a directory", rp);
-	return 0;
+		return r;
+	r = bundle_check_terminal(x->cfg, o->console_socket, false, e);
+	if (r < 0)
+		return r;
+	return bundle_rootfs(x->bundle, x->cfg, x->rootfs, e);
 }
 
 /* The JSON array of three strings `name` in the images, as v (empty

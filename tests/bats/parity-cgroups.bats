@@ -245,6 +245,8 @@ start_agent() {
 	! grep -qx "$sub" /sys/fs/cgroup/memory/pa-subcg/cgroup.procs
 	noci ps --format json pa-subcg | jq -e "index($sub) != null"
 	noci kill --all pa-subcg STOP
+	# the signal is queued; the process stops when it next runs
+	for i in $(seq 100); do grep -q '^State:.*stopped' /proc/$sub/status && break; sleep 0.05; done
 	grep -q '^State:.*stopped' /proc/$sub/status
 	noci kill --all pa-subcg CONT
 	noci delete --force pa-subcg
