@@ -35,6 +35,7 @@ int checkpoint_container(struct globals *g, struct container *c, const struct ch
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
@@ -44,15 +45,15 @@ int checkpoint_container(struct globals *g, struct container *c, const struct ch
 #include "util.h"
 
 #define DESCRIPTORS_NAME "descriptors.json"
+#define STDIO_TTYS_NAME  "stdio-ttys.json"
 
 int checkpoint_check_built(struct nerr *e)
 {
 	return 0;
 }
 
-/* Where the init's stdin, stdout and stderr point ("pipe:[123]", a path):
- * the restore hands its own stdio in place of the pipes. */
-static int write_descriptors(int images_fd, pid_t pid, struct nerr *e)
+static int write_string_array(int images_fd, const char *name, const char *const *v, size_t n,
+                              struct nerr *e)
 {
 	yajl_gen gen = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
@@ -60,24 +61,89 @@ static int write_descriptors(int images_fd, pid_t pid, struct nerr *e)
 	int r;
 
 	if (!gen)
-		return nerr_set(e, ENOMEM, "encode %s", DESCRIPTORS_NAME);
+		return nerr_set(e, ENOMEM, "encode %s", name);
 	yajl_gen_array_open(gen);
+	for (size_t i = 0; i < n; i++)
+		yajl_gen_string(gen, (const unsigned char *)v[i], strlen(v[i]));
+	yajl_gen_array_close(gen);
+	yajl_gen_get_buf(gen, &buf, &len);
+	r = write_file_atomic_at(images_fd, name, (const char *)buf, len, 0600, e);
+	yajl_gen_free(gen);
+	return r;
+}
+
+/* Where the init's stdin, stdout and stderr point ("pipe:[123]", a path):
+ * the restore hands its own stdio in place of the pipes. */
+static int write_descriptors(int images_fd, pid_t pid, struct nerr *e)
+{
+	char targets[3][PATH_MAX];
+	const char *v[3];
+
 	for (int fd = 0; fd < 3; fd++) {
-		char link[64], target[PATH_MAX];
+		char link[64];
 		ssize_t n;
 
 		snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)pid, fd);
-		n = readlink(link, target, sizeof target - 1);
+		n = readlink(link, targets[fd], sizeof targets[fd] - 1);
 		if (n < 0)
 			n = 0; /* closed */
-		target[n] = '\0';
-		yajl_gen_string(gen, (const unsigned char *)target, (size_t)n);
+		targets[fd][n] = '\0';
+		v[fd] = targets[fd];
 	}
-	yajl_gen_array_close(gen);
-	yajl_gen_get_buf(gen, &buf, &len);
-	r = write_file_atomic_at(images_fd, DESCRIPTORS_NAME, (const char *)buf, len, 0600, e);
-	yajl_gen_free(gen);
-	return r;
+	return write_string_array(images_fd, DESCRIPTORS_NAME, v, 3, e);
+}
+
+/* A pts or a virtual terminal (the majors CRIU's tty code knows). */
+static bool is_terminal(dev_t rdev)
+{
+	unsigned maj = major(rdev);
+	return (maj >= 136 && maj <= 143) || maj == 4;
+}
+
+/*
+ * Without process.terminal, a terminal on the init's stdio is the caller's
+ * (a shell job).  CRIU cannot dump it as a file (its devpts is no mount of
+ * the container's): with --shell-job it is external, keyed as CRIU keys
+ * ttys, and the keys are saved for the restore to hand its own terminal in
+ * their place; without, the checkpoint is refused naming it.
+ */
+static int stdio_ttys(struct crlib *l, const struct oci_config *cfg,
+                      const struct checkpoint_opts *o, pid_t pid, struct nerr *e)
+{
+	static const char *const names[] = {"stdin", "stdout", "stderr"};
+	char keys[3][64] = {"", "", ""};
+	const char *json[3];
+	bool any = false;
+
+	if (o->pre_dump || (cfg->process && cfg->process->terminal))
+		return 0;
+	for (int fd = 0; fd < 3; fd++) {
+		char link[64], target[PATH_MAX];
+		struct stat sb;
+		ssize_t n;
+
+		json[fd] = keys[fd];
+		snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)pid, fd);
+		if (stat(link, &sb) < 0 || !S_ISCHR(sb.st_mode) || !is_terminal(sb.st_rdev))
+			continue;
+		if (!o->cr.shell_job) {
+			n = readlink(link, target, sizeof target - 1);
+			target[n < 0 ? 0 : n] = '\0';
+			return nerr_set(e, EINVAL,
+			                "its %s is a terminal of the caller (%s), not one of its "
+			                "own: checkpoint it with --shell-job",
+			                names[fd], target);
+		}
+		snprintf(keys[fd], sizeof keys[fd], "tty[%llx:%llx]",
+		         (unsigned long long)sb.st_rdev, (unsigned long long)sb.st_dev);
+		any = true;
+		if ((fd > 0 && !strcmp(keys[fd], keys[0])) ||
+		    (fd > 1 && !strcmp(keys[fd], keys[1])))
+			continue;
+		if (l->add_external(l->opts, keys[fd]) < 0)
+			return nerr_set(e, ENOMEM, "libcriu: external %s", keys[fd]);
+	}
+	return any ? write_string_array(l->images_fd, STDIO_TTYS_NAME, json, 3, e) : 0;
 }
 
 /* A network or PID namespace joined by path belongs to someone else (a pod,
@@ -149,6 +215,9 @@ static int dump(struct globals *g, struct container *c, const struct oci_config 
 		return r;
 	if (l->set_freeze_cgroup(l->opts, freezer) < 0)
 		return nerr_set(e, ENOMEM, "libcriu: freeze cgroup");
+	r = stdio_ttys(l, cfg, o, pid, e);
+	if (r < 0)
+		return r;
 	if (o->pre_dump) {
 		r = l->pre_dump(l->opts);
 		return r ? crlib_fail(l, r, "pre-dump", e) : 0;

@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -181,6 +182,35 @@ static int setup_console(struct init_args *a, struct nerr *e)
 	close(a->console_fd);
 	a->console_fd = -1;
 	return r;
+}
+
+/*
+ * Stdio on the caller's /dev/null (an engine's, for a detached container)
+ * is moved to the container's own, as runc and crun do: no file of a mount
+ * outside the container stays open in it, which CRIU could not dump.  Left
+ * as it is when the container has no null device at /dev/null.
+ */
+static int reopen_dev_null(struct nerr *e)
+{
+	const dev_t null_dev = makedev(1, 3);
+	_cleanup_close_ int null = -1;
+	struct stat sb;
+
+	for (int fd = 0; fd < 3; fd++) {
+		if (fstat(fd, &sb) < 0 || !S_ISCHR(sb.st_mode) || sb.st_rdev != null_dev)
+			continue;
+		if (null < 0) {
+			null = open("/dev/null", O_RDWR | O_NOCTTY | O_CLOEXEC);
+			if (null < 0)
+				return 0;
+			if (fstat(null, &sb) < 0 || !S_ISCHR(sb.st_mode) || sb.st_rdev != null_dev)
+				return 0;
+		}
+		if (dup3(null, fd, 0) < 0)
+			return nerr_sys(e, errno,
+			                "stdio: reopen fd %d on the container's /dev/null", fd);
+	}
+	return 0;
 }
 
 /* A process.cwd missing from the image is made (as runc does), inside the
@@ -387,6 +417,7 @@ void init_main(struct init_args *a)
 	STEP("pivot_root", mounts_enter_root(a->cfg, rootfd, a->rootfs, a->no_pivot, &e));
 	close(rootfd);
 	STEP("console", setup_console(a, &e));
+	STEP("stdio", reopen_dev_null(&e));
 	STEP("sysctl", process_attrs_apply_sysctl(a->cfg, &e));
 	STEP("cwd", make_cwd(a, &e));
 	STEP("filesystem", mounts_finalize(a->cfg, &e));

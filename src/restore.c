@@ -39,11 +39,14 @@ int restore_container(struct globals *g, const struct restore_opts *o, struct co
 #include "bundle.h"
 #include "cgroup.h"
 #include "crlib.h"
+#include "inroot.h"
+#include "mount_opts.h"
 #include "terminal.h"
 #include "unixsock.h"
 #include "util.h"
 
 #define DESCRIPTORS_NAME "descriptors.json"
+#define STDIO_TTYS_NAME  "stdio-ttys.json"
 #define CRIU_ROOT_NAME   "criu-root"
 
 struct restore_ctx {
@@ -57,6 +60,7 @@ struct restore_ctx {
 	bool cgroup_made;
 	bool root_mounted;
 	int ns_fds[OCI_NS_COUNT];
+	int tty_fds[3]; /* a shell job's terminal, handed to CRIU */
 	pid_t pid;
 };
 
@@ -73,32 +77,78 @@ static int load_bundle(const struct restore_opts *o, struct restore_ctx *x, stru
 	return bundle_rootfs(x->bundle, x->cfg, x->rootfs, e);
 }
 
-/* Give each pipe the init had as stdio (descriptors.json) our own fd of the same number. */
-static int inherit_stdio(struct crlib *l, struct nerr *e)
+/* The JSON array of three strings `name` in the images, as v (empty
+ * strings for what is missing); 0 when there is no such file. */
+static int read_stdio_array(struct crlib *l, const char *name, char v[3][PATH_MAX], bool *found,
+                            struct nerr *e)
 {
 	_cleanup_free_ char *buf = NULL;
 	char err[256];
 	yajl_val tree;
 	size_t len;
-	int r = read_file_at(l->images_fd, DESCRIPTORS_NAME, &buf, &len, e);
+	int r = read_file_at(l->images_fd, name, &buf, &len, e);
 
+	memset(v, 0, sizeof(char[3][PATH_MAX]));
+	*found = false;
 	if (r == -ENOENT)
-		return 0; /* a dump made by another tool */
+		return 0;
 	if (r < 0)
-		return nerr_sys(e, -r, "image path: %s", DESCRIPTORS_NAME);
+		return nerr_sys(e, -r, "image path: %s", name);
 	tree = yajl_tree_parse(buf, err, sizeof err);
 	if (!tree || !YAJL_IS_ARRAY(tree)) {
 		yajl_tree_free(tree);
-		return nerr_set(e, EINVAL, "image path: %s: not a JSON array", DESCRIPTORS_NAME);
+		return nerr_set(e, EINVAL, "image path: %s: not a JSON array", name);
 	}
 	for (size_t i = 0; i < tree->u.array.len && i < 3; i++) {
 		const char *s = YAJL_GET_STRING(tree->u.array.values[i]);
-		if (s && str_has_prefix(s, "pipe:") && l->add_inherit_fd(l->opts, (int)i, s) < 0) {
-			yajl_tree_free(tree);
-			return nerr_set(e, ENOMEM, "libcriu: inherit fd %zu", i);
-		}
+		snprintf(v[i], PATH_MAX, "%s", s ? s : "");
 	}
 	yajl_tree_free(tree);
+	*found = true;
+	return 0;
+}
+
+/*
+ * Give each pipe the init had as stdio (descriptors.json) our own fd of the
+ * same number.  A shell job's terminal (stdio-ttys.json, external in the
+ * dump) becomes ours, which must then be a terminal too.
+ */
+static int inherit_stdio(struct crlib *l, const struct restore_opts *o, int tty_fds[3],
+                         struct nerr *e)
+{
+	static const char *const names[] = {"stdin", "stdout", "stderr"};
+	char v[3][PATH_MAX];
+	bool found;
+	int r = read_stdio_array(l, DESCRIPTORS_NAME, v, &found, e);
+
+	for (int i = 0; r == 0 && i < 3; i++)
+		if (str_has_prefix(v[i], "pipe:") && l->add_inherit_fd(l->opts, i, v[i]) < 0)
+			return nerr_set(e, ENOMEM, "libcriu: inherit fd %d", i);
+	if (r == 0)
+		r = read_stdio_array(l, STDIO_TTYS_NAME, v, &found, e);
+	if (r < 0 || !found)
+		return r;
+	if (!o->cr.shell_job)
+		return nerr_set(e, EINVAL,
+		                "the checkpoint was of a shell job (a terminal of the caller on "
+		                "stdio): restore it with --shell-job from a terminal");
+	for (int i = 0; i < 3; i++) {
+		if (!v[i][0] || (i > 0 && !strcmp(v[i], v[0])) || (i > 1 && !strcmp(v[i], v[1])))
+			continue;
+		if (!isatty(i))
+			return nerr_set(
+			    e, ENOTTY,
+			    "--shell-job: the checkpointed process had a terminal on %s, "
+			    "and ours is none",
+			    names[i]);
+		/* A copy: with --shell-job CRIU takes its stdin for itself. Not
+		 * O_CLOEXEC: CRIU, our child, takes it by number. */
+		tty_fds[i] = fcntl(i, F_DUPFD, 3);
+		if (tty_fds[i] < 0)
+			return nerr_sys(e, errno, "--shell-job: duplicate our %s", names[i]);
+		if (l->add_inherit_fd(l->opts, tty_fds[i], v[i]) < 0)
+			return nerr_set(e, ENOMEM, "libcriu: inherit fd %d", i);
+	}
 	return 0;
 }
 
@@ -137,6 +187,60 @@ static int join_namespaces(struct crlib *l, struct restore_ctx *x, struct nerr *
 			                "namespace by path",
 			                name);
 		}
+	}
+	return 0;
+}
+
+static bool under_tmpfs(const struct oci_config *cfg, const char *dest)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct oci_mount *m = &cfg->mounts[i];
+		size_t n = m->destination ? strlen(m->destination) : 0;
+
+		if (n && m->type && !strcmp(m->type, "tmpfs") &&
+		    !strncmp(dest, m->destination, n) &&
+		    (dest[n] == '/' || m->destination[n - 1] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * CRIU mounts on the mountpoints it finds in the rootfs; a rootfs made anew
+ * (Podman's restore --import: the image plus the saved changes) lacks the
+ * ones the first create made.  They are made again, inside the root: a file
+ * for a bind of a file, a directory otherwise.  Those on a tmpfs come back
+ * with the tmpfs CRIU restores; cgroup mounts are CRIU's own.
+ */
+static int make_mountpoints(struct restore_ctx *x, int rootfd, struct nerr *e)
+{
+	for (size_t i = 0; i < x->cfg->n_mounts; i++) {
+		const struct oci_mount *m = &x->cfg->mounts[i];
+		char src[PATH_MAX * 2];
+		struct mount_plan pl;
+		bool as_file = false;
+		struct stat sb;
+		int r = mount_opts_plan(m, &pl, e);
+
+		if (r < 0)
+			return r;
+		if (!m->destination ||
+		    (m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))) ||
+		    under_tmpfs(x->cfg, m->destination))
+			continue;
+		if ((pl.bind || pl.rbind) && m->source) {
+			if (m->source[0] == '/')
+				snprintf(src, sizeof src, "%s", m->source);
+			else
+				snprintf(src, sizeof src, "%s/%s", x->bundle, m->source);
+			if (stat(src, &sb) < 0)
+				return nerr_sys(e, errno, "config.json: mount %s: source %s",
+				                m->destination, src);
+			as_file = !S_ISDIR(sb.st_mode);
+		}
+		r = inroot_mkpath(rootfd, m->destination, as_file, e);
+		if (r < 0)
+			return nerr_wrap(e, "restore: mountpoint %s", m->destination);
 	}
 	return 0;
 }
@@ -219,13 +323,15 @@ static int run_criu(struct globals *g, const struct restore_opts *o, struct cont
 	if (r == 0)
 		r = crlib_setup(l, &o->cr, x->cfg, false, "restore.log", e);
 	if (r == 0)
-		r = inherit_stdio(l, e);
+		r = inherit_stdio(l, o, x->tty_fds, e);
 	if (r < 0)
 		return r;
 	rootfd = open(x->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return nerr_sys(e, errno, "rootfs \"%s\"", x->rootfs);
-	r = crlib_add_bind_mounts(l, x->cfg, rootfd, x->bundle, e);
+	r = make_mountpoints(x, rootfd, e);
+	if (r == 0)
+		r = crlib_add_bind_mounts(l, x->cfg, rootfd, x->bundle, e);
 	if (r == 0)
 		r = crlib_add_masked_paths(l, x->cfg, -1, e);
 	if (r == 0)
@@ -343,6 +449,8 @@ int restore_container(struct globals *g, const struct restore_opts *o, struct co
 
 	for (int t = 0; t < OCI_NS_COUNT; t++)
 		x.ns_fds[t] = -1;
+	for (int i = 0; i < 3; i++)
+		x.tty_fds[i] = -1;
 	c->rootfd = c->dirfd = -1;
 	c->state = NULL;
 	if (geteuid() != 0)
@@ -376,6 +484,9 @@ int restore_container(struct globals *g, const struct restore_opts *o, struct co
 	for (int t = 0; t < OCI_NS_COUNT; t++)
 		if (x.ns_fds[t] >= 0)
 			close(x.ns_fds[t]);
+	for (int i = 0; i < 3; i++)
+		if (x.tty_fds[i] >= 0)
+			close(x.tty_fds[i]);
 	free(x.cgroup_path);
 	free(x.config_raw);
 	oci_config_free(x.cfg);

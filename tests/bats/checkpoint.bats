@@ -198,3 +198,32 @@ assert_no_cgroup() {
 	[ "$state" = running ]
 	[ "$n2" -gt "$n1" ]
 }
+
+@test "stdio on the caller's /dev/null is the container's own /dev/null (CRIU can dump it)" {
+	# the mount of fd 0 against that of /dev/null opened in the container
+	update_config '.process.args = ["sh", "-c", "exec 3</dev/null; for fd in 0 1 3; do sed -n \"s/^mnt_id:[[:space:]]*//p\" /proc/self/fdinfo/$fd; done"]'
+	run noci run --bundle "$BUNDLE" ckb-null </dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	mapfile -t m <<<"$output"
+	# stdin (the host's /dev/null) now is on the container's /dev; stdout,
+	# a pipe here, is left alone
+	[ "${m[0]}" = "${m[2]}" ]
+	[ "${m[1]}" != "${m[2]}" ]
+}
+
+@test "checkpoint of a shell job (the caller's terminal on stdio) without --shell-job is refused naming it" {
+	need_criu_build
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	script -qfec "$NUCLEUS_OCI --root $ROOT run -d --bundle $BUNDLE ckb-sj" /dev/null </dev/null
+	wait_status ckb-sj running
+	pid=$(noci state ckb-sj | jq -r .pid)
+	[[ "$(readlink /proc/$pid/fd/0)" == /dev/pts/* ]]
+	run noci checkpoint --image-path "$IMG" ckb-sj
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'container "ckb-sj": its stdin is a terminal of the caller (/dev/pts/'*'), not one of its own: checkpoint it with --shell-job'* ]]
+	[ "$(status_of ckb-sj)" = running ]
+	[ "$(noci state ckb-sj | jq -r .pid)" = "$pid" ]
+	noci delete --force ckb-sj
+}

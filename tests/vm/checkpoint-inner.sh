@@ -35,9 +35,14 @@ start() {
 	[ "$(cat /tmp/rc-$2)" = 0 ] || { cat /tmp/out-$2; echo "create $2 failed"; exit 1; }
 	noci start "$2" || exit 1
 }
-# restore ARGS...: its stdio takes the place of the dumped pipes
+# restore ARGS...: its stdio (pipes again, so that the restored container
+# can be checkpointed once more) takes the place of the dumped pipes
 restore() {
-	noci restore "$@" </dev/null >/tmp/restore.out 2>&1 || {
+	rm -f /tmp/restore.rc
+	sleep 100000 | (noci restore "$@" 2>&1; echo $? >/tmp/restore.rc) | cat >/tmp/restore.out &
+	i=0
+	while [ ! -s /tmp/restore.rc ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+	[ "$(cat /tmp/restore.rc)" = 0 ] || {
 		cat /tmp/restore.out
 		echo "restore $* failed"
 		exit 1
@@ -56,6 +61,7 @@ above() {
 		i=$((i + 1))
 	done
 	echo "counter of $1 stayed at \"$(n_of "$1")\", not above $2"
+	cat /tmp/out-$1 2>/dev/null
 	return 1
 }
 # the container $1 is gone
@@ -232,6 +238,192 @@ terminal() {
 	check grep -q "tick $((v + 2))" /tmp/tty2.out
 }
 
+# the last field of the last line of FILE (a counter) goes above N (about 10 s at most)
+last_above() {
+	local i=0 l
+	while [ $i -lt 200 ]; do
+		l=$(tail -n1 "$1" 2>/dev/null | tr -d '\r' | awk '{print $NF}')
+		case $l in '' | *[!0-9]*) ;; *) [ "$l" -gt "$2" ] && return 0 ;; esac
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "the last line of $1 is \"$(tail -n1 "$1")\", not above $2"
+	return 1
+}
+# wait until the container $1 is running (about 10 s at most)
+running() {
+	local i=0
+	while [ "$(status_of "$1" 2>/dev/null)" != running ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ "$(status_of "$1")" = running ] || { echo "$1 is not running"; return 1; }
+}
+# refused ID TEXT: checkpoint without the option under test fails with
+# CRIU's reason (which says TEXT), and the container runs on untouched
+refused() {
+	local pid out rc v
+	pid=$(pid_of "$1")
+	out=$(noci checkpoint --image-path /tmp/refused "$1" 2>&1)
+	rc=$?
+	echo "without the option: $out"
+	check [ $rc -ne 0 ]
+	case $out in *"$2"*) ;; *) echo "no \"$2\" in the error"; exit 1 ;; esac
+	equal "$(status_of "$1")" running "status after the refused checkpoint"
+	equal "$(pid_of "$1")" "$pid" "pid after the refused checkpoint"
+	v=$(n_of "$1")
+	check above "$1" $((v + 2))
+	rm -rf /tmp/refused
+}
+
+tcp_established() {
+	start tcp ck11
+	check above ck11 5
+	refused ck11 "consider using --tcp-established"
+	check noci checkpoint --tcp-established --image-path $I ck11
+	check gone ck11
+	restore --detach --tcp-established --bundle $B/tcp --image-path $I ck11
+	v=$(n_of ck11)
+	check above ck11 $((v + 3))
+	# the listener receives what the restored writer sends on the connection
+	check last_above /proc/$(pid_of ck11)/root/dev/shm/got $((v + 2))
+}
+
+ext_unix_sk() {
+	syslogd -n -O /tmp/syslog &
+	i=0
+	while [ ! -S /dev/log ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	start extsk ck12
+	check above ck12 5
+	check last_above /tmp/syslog 3
+	refused ck12 "Consider using --ext-unix-sk"
+	check noci checkpoint --ext-unix-sk --image-path $I ck12
+	check gone ck12
+	restore --detach --ext-unix-sk --bundle $B/extsk --image-path $I ck12
+	v=$(n_of ck12)
+	check above ck12 $((v + 3))
+	# the restored socket is connected to the same syslogd again
+	check last_above /tmp/syslog $((v + 2))
+}
+
+shell_job() {
+	script -qfc "nucleus-oci --root /run/noci create --bundle $B/shell ck13 &&
+		nucleus-oci --root /run/noci start ck13 && sleep 100000" /tmp/ts1 </dev/null >/dev/null 2>&1 &
+	check running ck13
+	check above ck13 5
+	check last_above /tmp/ts1 3
+	refused ck13 "checkpoint it with --shell-job"
+	check noci checkpoint --shell-job --image-path $I ck13
+	check gone ck13
+	# a shell job's dump needs restore --shell-job too: refused, nothing left
+	out=$(noci restore --detach --bundle $B/shell --image-path $I ck13 2>&1)
+	check [ $? -ne 0 ]
+	case $out in *"restore it with --shell-job"*) ;; *) echo "$out"; exit 1 ;; esac
+	check gone ck13
+	# restored onto the terminal restore is run from
+	script -qfc "nucleus-oci --root /run/noci restore --shell-job --detach --bundle $B/shell \
+		--image-path $I ck13 && sleep 100000" /tmp/ts2 </dev/null >/dev/null 2>&1 &
+	running ck13 || { cat /tmp/ts2; exit 1; }
+	v=$(n_of ck13)
+	check above ck13 $((v + 3))
+	check last_above /tmp/ts2 $((v + 2))
+}
+
+# the flock on FILE is held by someone else
+locked() {
+	flock -n -E 42 "$1" true
+	[ $? -eq 42 ]
+}
+file_locks() {
+	start flock ck14
+	check above ck14 5
+	check locked /proc/$(pid_of ck14)/root/dev/shm/lock
+	refused ck14 "try --file-locks"
+	check noci checkpoint --file-locks --image-path $I ck14
+	check gone ck14
+	restore --detach --file-locks --bundle $B/flock --image-path $I ck14
+	v=$(n_of ck14)
+	check above ck14 $((v + 3))
+	check locked /proc/$(pid_of ck14)/root/dev/shm/lock
+}
+
+# KiB allocated to a directory (du counts blocks: a punched hole frees them)
+kib() { du -sk "$1" | cut -f1; }
+auto_dedup() {
+	D=/tmp/dedup
+	mkdir -p $D
+	mount -t tmpfs tmpfs $D
+	start quiet ck15
+	check above ck15 5
+	# without --auto-dedup the pre-dump keeps every page it had
+	check noci checkpoint --pre-dump --image-path $D/pre1 ck15
+	a=$(kib $D/pre1)
+	check noci checkpoint --image-path $D/img1 --parent-path ../pre1 ck15
+	b=$(kib $D/pre1)
+	echo "without --auto-dedup: pre-dump $a KiB, after the dump $b KiB" | tee /tmp/dedup.txt
+	equal "$b" "$a" "pre-dump size after a dump without --auto-dedup"
+	restore --detach --bundle $B/quiet --image-path $D/img1 ck15
+	v=$(n_of ck15)
+	check above ck15 $((v + 3))
+	# with it, the pages dumped again are punched out of the pre-dump
+	check noci checkpoint --pre-dump --image-path $D/pre2 ck15
+	a=$(kib $D/pre2)
+	check noci checkpoint --auto-dedup --image-path $D/img2 --parent-path ../pre2 ck15
+	b=$(kib $D/pre2)
+	echo "with --auto-dedup: pre-dump $a KiB, after the dump $b KiB" | tee -a /tmp/dedup.txt
+	check [ "$b" -lt "$a" ]
+	restore --detach --bundle $B/quiet --image-path $D/img2 ck15
+	v=$(n_of ck15)
+	check above ck15 $((v + 3))
+}
+
+empty_ns() {
+	check modload dummy
+	start dummy ck16
+	check above ck16 5
+	pid=$(pid_of ck16)
+	check iproute2-ip link add ckd0 type dummy
+	check iproute2-ip link set ckd0 netns $pid
+	check nsenter -t $pid -n ip link show ckd0
+	refused ck16 "Unsupported link"
+	check noci checkpoint --empty-ns network --image-path $I ck16
+	check gone ck16
+	restore --detach --bundle $B/dummy --image-path $I ck16
+	v=$(n_of ck16)
+	check above ck16 $((v + 3))
+	# a network namespace of its own again, with nothing of the old one in it
+	pid=$(pid_of ck16)
+	check [ "$(stat -L -c %i /proc/$pid/ns/net)" != "$(stat -L -c %i /proc/1/ns/net)" ]
+	if nsenter -t $pid -n ip link show ckd0; then
+		echo "ckd0 is in the restored namespace"
+		exit 1
+	fi
+}
+
+# the container $1 is in the network namespace $2
+in_netns() { [ "$(stat -L -c %i /proc/$(pid_of "$1")/ns/net)" = "$(stat -L -c %i "$2")" ]; }
+netns_path() {
+	check iproute2-ip netns add cknet1
+	check iproute2-ip netns add cknet2
+	start cknet1 ck17
+	check above ck17 5
+	check in_netns ck17 /run/netns/cknet1
+	check noci checkpoint --image-path $I ck17
+	check gone ck17
+	restore --detach --bundle $B/cknet1 --image-path $I ck17
+	check in_netns ck17 /run/netns/cknet1
+	v=$(n_of ck17)
+	check above ck17 $((v + 3))
+	# the namespace is not part of the dump: restored into the one the
+	# restore's config names
+	rm -rf $I
+	check noci checkpoint --image-path $I ck17
+	restore --detach --bundle $B/cknet2 --image-path $I ck17
+	check in_netns ck17 /run/netns/cknet2
+	v=$(n_of ck17)
+	check above ck17 $((v + 3))
+}
+
 clean() {
 	rm -rf $I /tmp/pre /tmp/ck5.pid /tmp/fg.rc /tmp/fg.out /tmp/tty*
 	mkdir -p $I
@@ -241,7 +433,7 @@ if ! criu check >/tmp/criu-check 2>&1; then
 	echo "1..0 # SKIP criu check failed: $(grep Error /tmp/criu-check | head -n1)"
 	exit 0
 fi
-echo "1..10"
+echo "1..17"
 clean
 t "checkpoint and restore a running loop; state, exec, kill, delete after" loop_restore
 clean
@@ -266,4 +458,19 @@ if command -v recvtty >/dev/null; then
 else
 	t "restore --console-socket: the terminal goes to the new socket" terminal "tests/agents/recvtty not built"
 fi
+clean
+t "--tcp-established: a TCP connection inside the container survives" tcp_established
+clean
+t "--ext-unix-sk: a datagram socket connected to the VM's syslogd survives" ext_unix_sk
+clean
+t "--shell-job: a process on the caller's terminal, restored onto the new one" shell_job
+clean
+t "--file-locks: a held flock survives" file_locks
+clean
+t "--auto-dedup: the final dump frees the pre-dump's pages it saves again" auto_dedup
+sed 's/^/# /' /tmp/dedup.txt 2>/dev/null
+clean
+t "--empty-ns network: a namespace CRIU cannot dump is restored empty" empty_ns
+clean
+t "a network namespace given by path: left out, restored into the configured one" netns_path
 exit $FAILED
