@@ -42,7 +42,8 @@ for t in "$tree"/tests/unit/test-*; do
 		rc=1
 	}
 done
-LIST="cli lifecycle errors bad-input faults exec terminal hostsafety mounts context security seccomp parity-cgroups"
+LIST="cli lifecycle errors bad-input faults exec terminal hostsafety mounts context security seccomp parity-cgroups
+	cgroups features landlock trace checkpoint podman containerd"
 for t in $LIST; do
 	sh "$src/tests/isolate.sh" bats --tap "$src/tests/bats/$t.bats" >"bats-$t.log" 2>&1 || {
 		echo "bats $t failed:"
