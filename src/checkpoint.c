@@ -236,6 +236,8 @@ static int dump(struct globals *g, struct container *c, const struct oci_config 
 	if (r == 0)
 		r = crlib_add_masked_paths(l, cfg, rootfd, e);
 	if (r == 0)
+		r = crlib_add_device_binds(l, cfg, e);
+	if (r == 0)
 		r = add_external_namespaces(l, cfg, e);
 	if (r < 0)
 		return r;

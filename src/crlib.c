@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "devices.h"
 #include "mount_opts.h"
 #include "util.h"
 
@@ -264,6 +265,35 @@ int crlib_add_bind_mounts(struct crlib *l, const struct oci_config *cfg, int roo
 			snprintf(src, sizeof src, "%s/%s", bundle, m->source);
 		if (l->add_ext_mount(l->opts, key, src) < 0)
 			return nerr_set(e, ENOMEM, "libcriu: external mount %s", m->destination);
+	}
+	return 0;
+}
+
+int crlib_add_device_binds(struct crlib *l, const struct oci_config *cfg, struct nerr *e)
+{
+	bool userns = false, dev_tmpfs = false;
+	const char *p;
+
+	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
+		userns |= cfg->linux_.namespaces[i].type == OCI_NS_USER;
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		dev_tmpfs |= cfg->mounts[i].destination && cfg->mounts[i].type &&
+		             !strcmp(cfg->mounts[i].destination, "/dev") &&
+		             !strcmp(cfg->mounts[i].type, "tmpfs");
+	if (!userns)
+		return 0;
+	/* the default set exists only on a /dev of the container's own */
+	for (size_t i = 0; dev_tmpfs && (p = devices_default_path(i)); i++)
+		if (l->add_ext_mount(l->opts, p, p) < 0)
+			return nerr_set(e, ENOMEM, "libcriu: external mount %s", p);
+	for (size_t i = 0; i < cfg->linux_.n_devices; i++) {
+		bool dup = false;
+
+		p = cfg->linux_.devices[i].path;
+		for (size_t j = 0; dev_tmpfs && devices_default_path(j); j++)
+			dup |= !strcmp(devices_default_path(j), p);
+		if (!dup && l->add_ext_mount(l->opts, p, p) < 0)
+			return nerr_set(e, ENOMEM, "libcriu: external mount %s", p);
 	}
 	return 0;
 }

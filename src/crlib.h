@@ -79,6 +79,10 @@ int crlib_add_bind_mounts(struct crlib *l, const struct oci_config *cfg, int roo
  * directory; on restore (rootfd -1) all, mapped to the host's /dev/null. */
 int crlib_add_masked_paths(struct crlib *l, const struct oci_config *cfg, int rootfd,
                            struct nerr *e);
+/* In a user namespace the device nodes are binds of the host's (devices.c):
+ * each is an external mount named by its path, which is also the host's
+ * node to bind on restore, as runc describes them.  Nothing otherwise. */
+int crlib_add_device_binds(struct crlib *l, const struct oci_config *cfg, struct nerr *e);
 /* Set empty_ns (CLONE_NEW* mask) in the request: libcriu has no setter. */
 void crlib_set_empty_ns(struct crlib *l, unsigned mask);
 /* Fill e for a failed CRIU call: what failed, CRIU's first error from its

@@ -21,12 +21,17 @@
 #include "util.h"
 
 static const struct {
-	const char *name;
+	const char *path;
 	unsigned maj, min;
 } default_devices[] = {
-    {"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
-    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
 };
+
+const char *devices_default_path(size_t i)
+{
+	return i < ARRAY_SIZE(default_devices) ? default_devices[i].path : NULL;
+}
 
 static const char *const dev_links[][2] = {
     {"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
@@ -124,15 +129,12 @@ static int default_nodes(int rootfd, struct nerr *e)
 {
 	_cleanup_close_ int dev = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
-		char path[64];
-		struct devspec d = {.path = path,
+		struct devspec d = {.path = default_devices[i].path,
 		                    .type = S_IFCHR,
 		                    .perm = 0666,
 		                    .maj = default_devices[i].maj,
 		                    .min = default_devices[i].min};
-		int r;
-		snprintf(path, sizeof path, "/dev/%s", default_devices[i].name);
-		r = make_device(rootfd, &d, e);
+		int r = make_device(rootfd, &d, e);
 		if (r < 0)
 			return r;
 	}

@@ -335,6 +335,8 @@ static int run_criu(struct globals *g, const struct restore_opts *o, struct cont
 	if (r == 0)
 		r = crlib_add_masked_paths(l, x->cfg, -1, e);
 	if (r == 0)
+		r = crlib_add_device_binds(l, x->cfg, e);
+	if (r == 0)
 		r = join_namespaces(l, x, e);
 	if (r == 0)
 		r = mount_criu_root(g, c, x, e);

@@ -424,6 +424,24 @@ netns_path() {
 	check above ck17 $((v + 3))
 }
 
+userns_devices() {
+	# the container's root (uid 100000 here) reaches its rootfs
+	chmod o+x /payload
+	start userns ck18
+	check above ck18 5
+	# the default nodes are binds of the VM's, which CRIU must be told of
+	check grep -q ' /dev/null ' /proc/$(pid_of ck18)/mountinfo
+	check noci checkpoint --image-path $I ck18
+	check gone ck18
+	restore --detach --bundle $B/userns --image-path $I ck18
+	v=$(n_of ck18)
+	check above ck18 $((v + 3))
+	check grep -q ' /dev/null ' /proc/$(pid_of ck18)/mountinfo
+	equal "$(noci exec ck18 sh -c 'echo x >/dev/null && head -c 3 /dev/zero | wc -c')" 3 \
+		"/dev/null and /dev/zero after restore"
+	equal "$(awk '$1 == 0 {print $2}' /proc/$(pid_of ck18)/uid_map)" 100000 "uid map after restore"
+}
+
 clean() {
 	rm -rf $I /tmp/pre /tmp/ck5.pid /tmp/fg.rc /tmp/fg.out /tmp/tty*
 	mkdir -p $I
@@ -433,7 +451,7 @@ if ! criu check >/tmp/criu-check 2>&1; then
 	echo "1..0 # SKIP criu check failed: $(grep Error /tmp/criu-check | head -n1)"
 	exit 0
 fi
-echo "1..17"
+echo "1..18"
 clean
 t "checkpoint and restore a running loop; state, exec, kill, delete after" loop_restore
 clean
@@ -473,4 +491,6 @@ clean
 t "--empty-ns network: a namespace CRIU cannot dump is restored empty" empty_ns
 clean
 t "a network namespace given by path: left out, restored into the configured one" netns_path
+clean
+t "a user namespace: the nodes bound from the host are external mounts" userns_devices
 exit $FAILED
