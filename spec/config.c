@@ -122,6 +122,14 @@ static void hook_list_clear(struct oci_hook_list *l)
 	free(l->items);
 }
 
+const struct oci_namespace *oci_config_namespace(const struct oci_config *cfg, enum oci_ns_type t)
+{
+	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
+		if (cfg->linux_.namespaces[i].type == t)
+			return &cfg->linux_.namespaces[i];
+	return NULL;
+}
+
 void oci_config_free(struct oci_config *cfg)
 {
 	size_t i;

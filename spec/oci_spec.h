@@ -496,6 +496,8 @@ struct oci_config {
 int oci_config_parse(const char *json, size_t len, const char *name, struct oci_config **out,
                      struct spec_error *err);
 void oci_config_free(struct oci_config *cfg);
+/* The config's linux.namespaces entry of type t (new or joined by path), or NULL. */
+const struct oci_namespace *oci_config_namespace(const struct oci_config *cfg, enum oci_ns_type t);
 
 /* Parse a runtime-spec Process object on its own (exec --process FILE). */
 int oci_process_parse(const char *json, size_t len, const char *name, struct oci_process **out,

@@ -103,10 +103,7 @@ static bool has_new_pid_ns(const struct oci_config *cfg)
 
 static bool has_user_ns(const struct oci_config *cfg)
 {
-	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
-		if (cfg->linux_.namespaces[i].type == OCI_NS_USER)
-			return true;
-	return false;
+	return oci_config_namespace(cfg, OCI_NS_USER) != NULL;
 }
 
 static int open_ns_paths(const struct oci_config *cfg, struct init_args *a, struct nerr *e)

@@ -19,6 +19,7 @@
 
 #include "devices.h"
 #include "mount_opts.h"
+#include "mounts.h"
 #include "util.h"
 
 #define LIBCRIU_SONAME "libcriu.so.2"
@@ -271,16 +272,10 @@ int crlib_add_bind_mounts(struct crlib *l, const struct oci_config *cfg, int roo
 
 int crlib_add_device_binds(struct crlib *l, const struct oci_config *cfg, struct nerr *e)
 {
-	bool userns = false, dev_tmpfs = false;
+	bool dev_tmpfs = mounts_dev_is_tmpfs(cfg);
 	const char *p;
 
-	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
-		userns |= cfg->linux_.namespaces[i].type == OCI_NS_USER;
-	for (size_t i = 0; i < cfg->n_mounts; i++)
-		dev_tmpfs |= cfg->mounts[i].destination && cfg->mounts[i].type &&
-		             !strcmp(cfg->mounts[i].destination, "/dev") &&
-		             !strcmp(cfg->mounts[i].type, "tmpfs");
-	if (!userns)
+	if (!oci_config_namespace(cfg, OCI_NS_USER))
 		return 0;
 	/* the default set exists only on a /dev of the container's own */
 	for (size_t i = 0; dev_tmpfs && (p = devices_default_path(i)); i++)

@@ -253,10 +253,7 @@ static int copy_source_symlink(int rootfd, const struct oci_mount *m, struct ner
 
 static bool has_user_ns(const struct oci_config *cfg)
 {
-	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
-		if (cfg->linux_.namespaces[i].type == OCI_NS_USER)
-			return true;
-	return false;
+	return oci_config_namespace(cfg, OCI_NS_USER) != NULL;
 }
 
 /* ---- one mount ------------------------------------------------------------------ */
@@ -427,11 +424,19 @@ static int rootfs_bind(const struct oci_config *cfg, const char *rootfs, struct 
 	return 0;
 }
 
+bool mounts_dev_is_tmpfs(const struct oci_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (cfg->mounts[i].destination && !strcmp(cfg->mounts[i].destination, "/dev") &&
+		    is_type(&cfg->mounts[i], "tmpfs"))
+			return true;
+	return false;
+}
+
 int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *prepared, int *rootfd,
                  struct nerr *e)
 {
 	_cleanup_close_ int fd = -1;
-	bool dev_tmpfs = false;
 	int r;
 
 	/* Without a mount namespace of its own the container shares the caller's:
@@ -446,10 +451,8 @@ int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *pr
 		r = mount_one(fd, m, prepared ? prepared[i] : -1, has_user_ns(cfg), e);
 		if (r < 0)
 			return r;
-		if (!strcmp(m->destination, "/dev") && is_type(m, "tmpfs"))
-			dev_tmpfs = true;
 	}
-	r = devices_setup(cfg, fd, dev_tmpfs, e);
+	r = devices_setup(cfg, fd, mounts_dev_is_tmpfs(cfg), e);
 	if (r < 0)
 		return r;
 	*rootfd = TAKE_FD(fd);

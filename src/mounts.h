@@ -14,6 +14,8 @@
  * of the rootfs mount.  prepared (NULL or one fd per mount, -1 for none)
  * holds detached mounts made by the parent (idmapped binds): they are
  * attached in place of a bind of the source.  Runs inside the new mount namespace. */
+/* Does the config mount a tmpfs on /dev (where the default nodes are made)? */
+bool mounts_dev_is_tmpfs(const struct oci_config *cfg);
 int mounts_setup(const struct oci_config *cfg, const char *rootfs, const int *prepared, int *rootfd,
                  struct nerr *e);
 /* pivot_root into rootfd (or MS_MOVE + chroot with no_pivot). */
